@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// Runs every *.test.ts file under the project's source folders with Node's built-in test runner,
+// through tsx. Node 20's `--test` does not expand globs and npm scripts run under dash, so the
+// files are listed here explicitly; the runner's closing summary counts them.
+//
+// Usage: npm test [-- PATH_PREFIX ...]   (e.g. `npm test -- harness/net`)
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(fileURLToPath(import.meta.url), '../..');
+const sourceFolders = ['harness', 'strategies', 'workloads', 'scripts'];
+
+function findTests(folder) {
+  const found = [];
+  let entries;
+  try {
+    entries = readdirSync(folder);
+  } catch {
+    return found;
+  }
+  for (const name of entries.sort()) {
+    if (name === 'node_modules') continue;
+    const path = join(folder, name);
+    if (statSync(path).isDirectory()) found.push(...findTests(path));
+    else if (name.endsWith('.test.ts')) found.push(path);
+  }
+  return found;
+}
+
+const prefixes = process.argv.slice(2);
+const files = sourceFolders
+  .flatMap((folder) => findTests(join(root, folder)))
+  .map((path) => relative(root, path))
+  .filter((path) => prefixes.length === 0 || prefixes.some((prefix) => path.startsWith(prefix)));
+
+if (files.length === 0) {
+  console.error(`no test files found${prefixes.length ? ` under ${prefixes.join(', ')}` : ''}`);
+  process.exit(1);
+}
+console.error(`running ${files.length} test files`);
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...files], {
+  cwd: root,
+  stdio: 'inherit',
+});
+process.exit(result.status ?? 1);
