@@ -1,0 +1,51 @@
+/**
+ * `npm run bench`: regenerates every result in `results/`. Each experiment writes its tidy CSV, a
+ * Markdown table, the vega-lite spec (with its data inlined) and the SVG rendering, each file
+ * atomically, so an interrupted run loses nothing already written. Wall-clock time is measured here,
+ * in the outer runner, and printed, never written into the deterministic results.
+ *
+ * Usage: npm run bench [-- --only NAME] [-- --seed N] [-- --out DIR]
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { TopLevelSpec } from 'vega-lite';
+import { ConfigError, listAccepted } from '../errors.ts';
+import { writeFileAtomic } from '../report/atomic.ts';
+import { renderSvg } from '../report/chart.ts';
+import { toCsv, toMarkdown } from '../report/tables.ts';
+import { validateSeed } from '../sim/random.ts';
+import type { Experiment } from './experiment.ts';
+import { networkCalibration } from './experiments/network-calibration.ts';
+
+const experiments: readonly Experiment[] = [networkCalibration];
+
+async function runExperiment(experiment: Experiment, seed: number, outDir: string): Promise<void> {
+  const started = performance.now();
+  const rows = experiment.run(seed);
+  const base = join(outDir, experiment.name);
+  writeFileAtomic(`${base}.csv`, toCsv(rows, experiment.columns));
+  writeFileAtomic(`${base}.md`, `# ${experiment.name}\n\n${experiment.description} (seed ${seed}).\n\n${toMarkdown(rows, experiment.columns)}`);
+  const spec = { ...experiment.chart(), data: { values: rows } } as TopLevelSpec;
+  writeFileAtomic(`${base}.vl.json`, `${JSON.stringify(spec, null, 2)}\n`);
+  writeFileAtomic(`${base}.svg`, await renderSvg(spec));
+  const seconds = (performance.now() - started) / 1000;
+  console.error(`${experiment.name}: ${rows.length} rows in ${seconds.toFixed(2)} s wall -> ${base}.{csv,md,vl.json,svg}`);
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { only: { type: 'string' }, seed: { type: 'string', default: '1' }, out: { type: 'string', default: 'results' } } });
+  const seed = validateSeed(Number(values.seed));
+  const selected = values.only === undefined ? experiments : experiments.filter((experiment) => experiment.name === values.only);
+  if (selected.length === 0) throw new ConfigError(`unknown experiment "${values.only}": expected ${listAccepted(experiments.map((e) => e.name))}`);
+  console.error(`ftbench bench: seed ${seed}, ${selected.length} experiment(s), writing to ${values.out}/`);
+  for (const experiment of selected) await runExperiment(experiment, seed, values.out);
+  return 0;
+}
+
+try {
+  process.exitCode = await main();
+} catch (error) {
+  if (!(error instanceof ConfigError || error instanceof RangeError)) throw error;
+  console.error(`ftbench bench: ${error.message}`);
+  process.exitCode = 2;
+}

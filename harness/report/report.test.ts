@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { writeFileAtomic } from './atomic.ts';
+import { renderSvg } from './chart.ts';
+import { toCsv, toMarkdown } from './tables.ts';
+
+test('atomic write leaves only the final file, replacing the old content', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ftbench-report-'));
+  const path = join(dir, 'nested', 'out.csv');
+  writeFileAtomic(path, 'old\n');
+  writeFileAtomic(path, 'new\n');
+  assert.equal(readFileSync(path, 'utf8'), 'new\n');
+  assert.deepEqual(readdirSync(join(dir, 'nested')), ['out.csv']);
+});
+
+test('CSV and Markdown keep the column order and quote what needs quoting', () => {
+  const rows = [{ b: 'x,y', a: 1, c: true }, { a: 2, b: 'plain', c: null }];
+  assert.equal(toCsv(rows, ['a', 'b', 'c']), 'a,b,c\n1,"x,y",true\n2,plain,\n');
+  assert.equal(toMarkdown(rows, ['a', 'b']), '| a | b |\n|---|---|\n| 1 | x,y |\n| 2 | plain |\n');
+});
+
+test('a vega-lite spec renders to an SVG containing its marks', async () => {
+  const svg = await renderSvg({
+    data: { values: [{ x: 1, y: 2 }, { x: 2, y: 3 }] },
+    mark: 'point',
+    encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
+  });
+  assert.match(svg, /^<svg/);
+  assert.match(svg, /role-mark/);
+});
