@@ -1,0 +1,47 @@
+/**
+ * The `ftbench` command line. Each subcommand lives in its own file and returns the process exit
+ * code; this file only dispatches. Exit codes: 0 success, 1 a checked property failed (or the
+ * guest failed), 2 bad input (unknown names, bad values, unreadable files).
+ */
+import { ConfigError, listAccepted } from '../errors.ts';
+
+interface Command {
+  readonly summary: string;
+  readonly run: (args: string[]) => Promise<number>;
+}
+
+const commands: Record<string, Command> = {
+  vm: {
+    summary: 'run a RISC-V ELF on the VM core: ftbench vm run FILE.elf [--max-instructions N]',
+    run: async (args) => (await import('./vm.ts')).vmCommand(args),
+  },
+};
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, command]) => `  ${name.padEnd(10)} ${command.summary}`);
+  return ['usage: ftbench COMMAND [ARGS]', '', 'commands:', ...lines, '', 'ftbench COMMAND --help shows a command\'s options.'].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (command === undefined) {
+    console.error(`ftbench: unknown command "${name}": expected ${listAccepted(Object.keys(commands))}\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`ftbench ${name}: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
