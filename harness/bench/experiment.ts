@@ -11,6 +11,6 @@ export interface Experiment {
   readonly columns: readonly string[];
   /** Runs the simulations; same seed, same rows. */
   run(seed: number): Row[];
-  /** A vega-lite spec without data; the runner inlines the rows. */
-  chart(): TopLevelSpec;
+  /** A vega-lite spec of the rows, with the rows inlined as its data. */
+  chart(rows: readonly Row[]): TopLevelSpec;
 }

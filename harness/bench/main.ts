@@ -8,7 +8,6 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { TopLevelSpec } from 'vega-lite';
 import { ConfigError, listAccepted } from '../errors.ts';
 import { writeFileAtomic } from '../report/atomic.ts';
 import { renderSvg } from '../report/chart.ts';
@@ -25,7 +24,7 @@ async function runExperiment(experiment: Experiment, seed: number, outDir: strin
   const base = join(outDir, experiment.name);
   writeFileAtomic(`${base}.csv`, toCsv(rows, experiment.columns));
   writeFileAtomic(`${base}.md`, `# ${experiment.name}\n\n${experiment.description} (seed ${seed}).\n\n${toMarkdown(rows, experiment.columns)}`);
-  const spec = { ...experiment.chart(), data: { values: rows } } as TopLevelSpec;
+  const spec = experiment.chart(rows);
   writeFileAtomic(`${base}.vl.json`, `${JSON.stringify(spec, null, 2)}\n`);
   writeFileAtomic(`${base}.svg`, await renderSvg(spec));
   const seconds = (performance.now() - started) / 1000;

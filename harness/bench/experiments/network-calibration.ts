@@ -45,9 +45,10 @@ export const networkCalibration: Experiment = {
   run(seed) {
     return LINK_SPEEDS_BITS_PER_SEC.flatMap((speed) => MESSAGE_SIZES_BYTES.map((size) => measure(seed, speed, size)));
   },
-  chart(): TopLevelSpec {
+  chart(rows): TopLevelSpec {
     return {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      data: { values: rows as Row[] },
       title: 'Simulated LAN: payload goodput by message size',
       width: 360,
       height: 220,
