@@ -5,7 +5,8 @@
 //
 // Usage: npm test [-- PATH_PREFIX ...]   (e.g. `npm test -- harness/net`)
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,8 +41,24 @@ if (files.length === 0) {
   process.exit(1);
 }
 console.error(`running ${files.length} test files`);
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...files], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const scratch = mkdtempSync(join(tmpdir(), 'ftbench-test-'));
+const ranList = join(scratch, 'files-that-ran.txt');
+const result = spawnSync(
+  process.execPath,
+  [
+    '--import', 'tsx', '--test',
+    '--test-reporter=tap', '--test-reporter-destination=stdout',
+    `--test-reporter=${join(root, 'scripts/test-files-reporter.js')}`, `--test-reporter-destination=${ranList}`,
+    ...files,
+  ],
+  { cwd: root, stdio: 'inherit' },
+);
+const ran = new Set(readFileSync(ranList, 'utf8').split('\n').filter(Boolean).map((path) => relative(root, path)));
+rmSync(scratch, { recursive: true, force: true });
+const silent = files.filter((file) => !ran.has(file));
+if (silent.length > 0) {
+  console.error(`test files that ran no test: ${silent.join(', ')}`);
+  process.exit(1);
+}
+console.error(`test files: ${ran.size} of ${files.length} ran tests`);
 process.exit(result.status ?? 1);
