@@ -239,3 +239,14 @@ test('codec: fields round-trip, and truncated or trailing bytes are errors', () 
   assert.throws(() => new ByteReader(bytes).end(), /unexpected trailing bytes/);
   assert.throws(() => new ByteWriter().u8(256), /u8 out of range: 256/);
 });
+
+test('a jittered, lossy run has the same trace hash for the same seed and a different one for another seed', () => {
+  const traceHash = (seed: number) => {
+    const { network, run, sim } = setup({ seed, trace: 'hash', link: { ...LAN_LINK, lossProbability: 0.1, duplicateProbability: 0.05 } });
+    for (let i = 0; i < 200; i++) network.send(i % 2 ? 'a' : 'b', 'c', 'client', new Uint8Array([i]));
+    run();
+    return sim.trace.hash();
+  };
+  assert.equal(traceHash(21), traceHash(21));
+  assert.notEqual(traceHash(21), traceHash(22));
+});

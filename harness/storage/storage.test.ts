@@ -20,6 +20,7 @@ function setup(seed = 1) {
 }
 
 test('two hosts racing test-and-set: exactly one gets true, in every seed of a sweep', () => {
+  const winsByHost = new Map<string, number>();
   for (let seed = 0; seed < 100; seed++) {
     const { sim, client, run, server } = setup(seed);
     const results: Record<string, StorageResult<boolean>> = {};
@@ -33,7 +34,10 @@ test('two hosts racing test-and-set: exactly one gets true, in every seed of a s
     assert.equal(winners.length, 1, `seed ${seed}: ${JSON.stringify(results)}`);
     assert.equal(server.flagOwner('kv'), winners[0]![0], `seed ${seed}`);
     assert.equal(Object.keys(results).length, 2, `seed ${seed}: both got an answer`);
+    winsByHost.set(winners[0]![0], (winsByHost.get(winners[0]![0]) ?? 0) + 1);
   }
+  // The sweep is only a race if either side can win it.
+  assert.equal(winsByHost.size, 2, JSON.stringify([...winsByHost]));
 });
 
 test('the owner retrying test-and-set gets true again; others keep getting false', () => {
