@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ByteReader, ByteWriter } from '../../harness/net/codec.ts';
+import { LAN_LINK } from '../../harness/net/config.ts';
+import { Network } from '../../harness/net/network.ts';
+import { Simulation } from '../../harness/sim/simulation.ts';
+import { ReplyStatus, decodeRequest, encodeReply } from '../protocol.ts';
+import { ClientDriver } from './driver.ts';
+import type { ClientCodec, ClientOptions, LoadModel } from './types.ts';
+
+type CounterInput = { op: 'inc' } | { op: 'get' } | { op: 'bogus' };
+type CounterOutput = { value: number };
+
+const codes = { inc: 1, get: 2, bogus: 99 } as const;
+const counterCodec: ClientCodec<CounterInput, CounterOutput> = {
+  encode: (input) => ({ operation: codes[input.op], payload: new Uint8Array(0) }),
+  decode: (_input, payload) => {
+    const reader = new ByteReader(payload);
+    const value = reader.u64();
+    reader.end();
+    return { value };
+  },
+};
+
+/**
+ * A counter service written in TypeScript with the duplicate table of PROTOCOL.md, standing in for
+ * the guest: enough to drive the client end to end.
+ */
+function startCounterServer(sim: Simulation, network: Network, processingNs = 20_000) {
+  network.addHost('server', 'replica');
+  network.claimService('counter', 'server');
+  const state = { value: 0, executed: 0 };
+  const lastByClient = new Map<number, { sequence: number; reply: Uint8Array }>();
+  network.listen('server', 'client', (delivery) => {
+    const request = decodeRequest(delivery.bytes);
+    const last = lastByClient.get(request.client);
+    if (last !== undefined && request.sequence < last.sequence) return;
+    let reply = last?.sequence === request.sequence ? last.reply : undefined;
+    if (reply === undefined) {
+      let status: number = ReplyStatus.ok;
+      if (request.operation === codes.inc) {
+        state.value++;
+        state.executed++;
+      } else if (request.operation !== codes.get) status = ReplyStatus.unknownOperation;
+      const payload = status === ReplyStatus.ok ? new ByteWriter().u64(state.value).finish() : new TextEncoder().encode('unknown operation');
+      reply = encodeReply({ client: request.client, sequence: request.sequence, status, payload });
+      lastByClient.set(request.client, { sequence: request.sequence, reply });
+    }
+    const bytes = reply;
+    sim.schedule(processingNs, () => network.send('server', delivery.from, 'client', bytes, { asService: 'counter' }));
+  });
+  return state;
+}
+
+function setup(load: LoadModel, overrides: Partial<ClientOptions> = {}, generate = (): CounterInput => ({ op: 'inc' })) {
+  const sim = new Simulation({ seed: 5 });
+  const network = new Network(sim, { defaultLink: LAN_LINK });
+  const server = startCounterServer(sim, network);
+  const options: ClientOptions = { service: 'counter', load, timeoutNs: 2_000_000, maxAttempts: 5, stopIssuingAtNs: 1e12, maxOperations: 60, ...overrides };
+  const driver = new ClientDriver(sim, network, options, counterCodec, generate);
+  driver.start();
+  const run = () => sim.run({ maxTimeNs: 60e9, maxEvents: 1e6 });
+  return { sim, network, server, driver, run };
+}
+
+test('closed loop: three clients complete every operation, with increasing sequences per client', () => {
+  const { driver, run, server } = setup({ kind: 'closed', clients: 3, thinkTimeNs: 10_000 });
+  run();
+  const history = driver.history();
+  assert.equal(history.length, 60);
+  assert.ok(history.every((op) => op.status === 'ok' && op.returnNs! > op.callNs && op.attempts === 1 && op.replier === 'server'));
+  for (let client = 0; client < 3; client++) {
+    const sequences = history.filter((op) => op.client === client).map((op) => op.sequence);
+    assert.deepEqual(sequences, Array.from({ length: sequences.length }, (_, i) => i + 1));
+  }
+  assert.deepEqual([...history.map((op) => op.output!.value)].sort((a, b) => a - b), Array.from({ length: 60 }, (_, i) => i + 1));
+  assert.equal(server.executed, 60);
+  assert.equal(driver.finished, true);
+});
+
+test('with loss on the client links, retries happen and no operation takes effect twice', () => {
+  const { driver, run, server, network } = setup({ kind: 'closed', clients: 4, thinkTimeNs: 0 }, { maxAttempts: 50 });
+  network.configureAllLinks({ lossProbability: 0.25 });
+  run();
+  assert.ok(driver.counters.retries > 10, `only ${driver.counters.retries} retries`);
+  assert.ok(driver.history().every((op) => op.status === 'ok'));
+  assert.equal(server.executed, 60, 'each operation executed exactly once despite retries');
+  const values = driver.history().map((op) => op.output!.value);
+  assert.equal(new Set(values).size, 60, 'no two increments were answered with the same value');
+});
+
+test('a service that never answers leaves each operation unknown after maxAttempts', () => {
+  const { driver, run, network } = setup({ kind: 'closed', clients: 2, thinkTimeNs: 0 }, { maxOperations: 4, maxAttempts: 3 });
+  network.crash('server');
+  run();
+  assert.equal(driver.history().length, 4);
+  for (const op of driver.history()) {
+    assert.equal(op.status, 'unknown');
+    assert.equal(op.returnNs, null);
+    assert.equal(op.attempts, 3);
+    assert.match(op.error!, /no reply after 3 attempts/);
+  }
+});
+
+test('an error reply marks the operation failed with the reason, and the client goes on', () => {
+  let n = 0;
+  const { driver, run } = setup({ kind: 'closed', clients: 1, thinkTimeNs: 0 }, { maxOperations: 3 }, () => (n++ === 1 ? { op: 'bogus' } : { op: 'inc' }));
+  run();
+  assert.deepEqual(driver.history().map((op) => op.status), ['ok', 'failed', 'ok']);
+  assert.match(driver.history()[1]!.error!, /status 2: unknown operation/);
+});
+
+test('open loop: Poisson arrivals at the offered rate, with waiting counted in latency and a bounded queue', () => {
+  const { driver, run } = setup({ kind: 'open', clients: 2, ratePerSecond: 2000, queueLimit: 1000 }, { stopIssuingAtNs: 1e9, maxOperations: 1e6 });
+  run();
+  const count = driver.history().length;
+  assert.ok(Math.abs(count - 2000) < 200, `${count} arrivals in 1 s at 2000/s`);
+  assert.ok(driver.history().every((op) => op.callNs >= op.arrivalNs));
+  const overloaded = setup({ kind: 'open', clients: 1, ratePerSecond: 100_000, queueLimit: 5 }, { stopIssuingAtNs: 10e6, maxOperations: 1e6 });
+  overloaded.run();
+  assert.ok(overloaded.driver.counters.rejectedArrivals > 0);
+  assert.ok(overloaded.driver.history().some((op) => op.callNs > op.arrivalNs), 'queued operations start after they arrived');
+});
+
+test('bad client options are rejected with the value named', () => {
+  assert.throws(() => setup({ kind: 'closed', clients: 0, thinkTimeNs: 0 }), /clients = 0 is not valid: expected an integer from 1 to 4096/);
+  assert.throws(() => setup({ kind: 'open', clients: 1, ratePerSecond: -1, queueLimit: 1 }), /ratePerSecond = -1 is not valid/);
+  assert.throws(() => setup({ kind: 'closed', clients: 1, thinkTimeNs: 0 }, { maxAttempts: 0 }), /maxAttempts = 0 is not valid/);
+});

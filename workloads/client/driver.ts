@@ -1,0 +1,200 @@
+import { ConfigError } from '../../harness/errors.ts';
+import { DecodeError } from '../../harness/net/codec.ts';
+import type { Network } from '../../harness/net/network.ts';
+import type { Delivery } from '../../harness/net/types.ts';
+import type { RandomStream } from '../../harness/sim/random.ts';
+import type { Simulation, Timer } from '../../harness/sim/simulation.ts';
+import type { TimeNs } from '../../harness/sim/types.ts';
+import { ReplyStatus, decodeReply, encodeRequest } from '../protocol.ts';
+import type { ClientCodec, ClientCounters, ClientOptions, Operation, OperationGenerator } from './types.ts';
+
+/** One simulated client: a host, its random stream, and at most one operation in flight. */
+interface Client<Input, Output> {
+  readonly index: number;
+  readonly host: string;
+  readonly random: RandomStream;
+  nextSequence: number;
+  current: Operation<Input, Output> | undefined;
+  request: Uint8Array | undefined;
+  retryTimer: Timer | undefined;
+}
+
+/** Upper bound on simulated clients, so a typo cannot ask for a million hosts. */
+export const MAX_CLIENTS = 4096;
+
+/**
+ * Drives a service with simulated clients and records every operation they invoke: the history the
+ * checkers read. A request that times out is sent again with the same sequence number (the service's
+ * duplicate table makes that exactly-once); after `maxAttempts` the client gives up and records the
+ * outcome as unknown. Each client is its own host `client-<i>` on the network.
+ */
+export class ClientDriver<Input, Output> {
+  private readonly clients: Client<Input, Output>[] = [];
+  private readonly operations: Operation<Input, Output>[] = [];
+  private readonly waiting: TimeNs[] = [];
+  private started = 0;
+  /** Counters beyond the history. */
+  readonly counters: ClientCounters = { requestsSent: 0, retries: 0, staleReplies: 0, badReplies: 0, rejectedArrivals: 0 };
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly network: Network,
+    private readonly options: ClientOptions,
+    private readonly codec: ClientCodec<Input, Output>,
+    private readonly generate: OperationGenerator<Input>,
+  ) {
+    validateClientOptions(options);
+    for (let index = 0; index < options.load.clients; index++) {
+      const host = `client-${index}`;
+      network.addHost(host, 'client');
+      network.listen(host, 'client', (delivery) => this.onReply(this.clients[index]!, delivery));
+      this.clients.push({ index, host, random: sim.stream(`client.${index}`), nextSequence: 1, current: undefined, request: undefined, retryTimer: undefined });
+    }
+  }
+
+  /** The client hosts' names. */
+  get hosts(): string[] {
+    return this.clients.map((client) => client.host);
+  }
+
+  /** Every operation started so far, in order of first call. */
+  history(): readonly Operation<Input, Output>[] {
+    return this.operations;
+  }
+
+  /** True when no operation is in flight or waiting and no new one may start. */
+  get finished(): boolean {
+    return this.clients.every((client) => client.current === undefined) && this.waiting.length === 0 && !this.mayStart();
+  }
+
+  /** Schedules the load: closed-loop clients start at once; open-loop arrivals begin. */
+  start(): void {
+    const { load } = this.options;
+    if (load.kind === 'closed') {
+      for (const client of this.clients) this.sim.schedule(0, () => this.startNext(client, this.sim.nowNs));
+    } else {
+      this.scheduleArrival(this.sim.stream('client.arrivals'));
+    }
+  }
+
+  private mayStart(): boolean {
+    return this.started < this.options.maxOperations && this.sim.nowNs <= this.options.stopIssuingAtNs;
+  }
+
+  private scheduleArrival(arrivals: RandomStream): void {
+    if (this.options.load.kind !== 'open') return;
+    const gapNs = Math.max(1, Math.round(arrivals.exponential(1e9 / this.options.load.ratePerSecond)));
+    this.sim.schedule(gapNs, () => {
+      if (!this.mayStart()) return;
+      this.onArrival(this.sim.nowNs);
+      this.scheduleArrival(arrivals);
+    });
+  }
+
+  private onArrival(arrivalNs: TimeNs): void {
+    const idle = this.clients.find((client) => client.current === undefined);
+    if (idle !== undefined && this.waiting.length === 0) return this.startNext(idle, arrivalNs);
+    if (this.options.load.kind === 'open' && this.waiting.length >= this.options.load.queueLimit) {
+      this.counters.rejectedArrivals++;
+      return;
+    }
+    this.waiting.push(arrivalNs);
+  }
+
+  private startNext(client: Client<Input, Output>, arrivalNs: TimeNs): void {
+    if (!this.mayStart()) return;
+    this.started++;
+    const input = this.generate(client.random, client.index);
+    const { operation, payload } = this.codec.encode(input);
+    const sequence = client.nextSequence++;
+    const record: Operation<Input, Output> = {
+      client: client.index, sequence, arrivalNs, callNs: this.sim.nowNs, returnNs: null,
+      input, output: null, status: 'unknown', attempts: 0, replier: null, error: null,
+    };
+    this.operations.push(record);
+    client.current = record;
+    client.request = encodeRequest({ client: client.index, sequence, operation, payload });
+    this.send(client);
+  }
+
+  private send(client: Client<Input, Output>): void {
+    const record = client.current!;
+    record.attempts++;
+    this.counters.requestsSent++;
+    if (record.attempts > 1) this.counters.retries++;
+    this.network.send(client.host, { service: this.options.service }, 'client', client.request!);
+    client.retryTimer = this.sim.timer(this.options.timeoutNs, () => this.onTimeout(client));
+  }
+
+  private onTimeout(client: Client<Input, Output>): void {
+    const record = client.current!;
+    if (record.attempts < this.options.maxAttempts) return this.send(client);
+    record.error = `no reply after ${record.attempts} attempts of ${this.options.timeoutNs} ns`;
+    this.finish(client);
+  }
+
+  private onReply(client: Client<Input, Output>, delivery: Delivery): void {
+    let reply;
+    try {
+      reply = decodeReply(delivery.bytes);
+    } catch (error) {
+      if (!(error instanceof DecodeError)) throw error;
+      this.counters.badReplies++;
+      return;
+    }
+    const record = client.current;
+    if (record === undefined || reply.client !== client.index || reply.sequence !== record.sequence) {
+      this.counters.staleReplies++;
+      return;
+    }
+    if (reply.status === ReplyStatus.ok) {
+      try {
+        record.output = this.codec.decode(record.input, reply.payload);
+        record.status = 'ok';
+      } catch (error) {
+        if (!(error instanceof DecodeError)) throw error;
+        // The service answered but broke the format: the effect may have happened; keep it unknown.
+        this.counters.badReplies++;
+        record.error = `bad reply payload: ${error.message}`;
+      }
+    } else {
+      record.status = 'failed';
+      record.error = `status ${reply.status}: ${new TextDecoder().decode(reply.payload)}`;
+    }
+    record.returnNs = record.status === 'unknown' ? null : this.sim.nowNs;
+    record.replier = delivery.from;
+    this.finish(client);
+  }
+
+  private finish(client: Client<Input, Output>): void {
+    client.retryTimer?.cancel();
+    client.retryTimer = undefined;
+    client.current = undefined;
+    client.request = undefined;
+    const { load } = this.options;
+    if (load.kind === 'closed') {
+      this.sim.schedule(load.thinkTimeNs, () => this.startNext(client, this.sim.nowNs));
+    } else if (this.waiting.length > 0) {
+      this.startNext(client, this.waiting.shift()!);
+    }
+  }
+}
+
+/** Checks client options; the error names the bad value and what is accepted. */
+export function validateClientOptions(options: ClientOptions): void {
+  const { load } = options;
+  const require = (ok: boolean, what: string, value: unknown, accepted: string) => {
+    if (!ok) throw new ConfigError(`${what} = ${String(value)} is not valid: expected ${accepted}`);
+  };
+  require(load.kind === 'closed' || load.kind === 'open', 'clients.load', (load as { kind?: unknown }).kind, 'closed or open');
+  require(Number.isSafeInteger(load.clients) && load.clients >= 1 && load.clients <= MAX_CLIENTS, 'clients', load.clients, `an integer from 1 to ${MAX_CLIENTS}`);
+  if (load.kind === 'closed') require(Number.isSafeInteger(load.thinkTimeNs) && load.thinkTimeNs >= 0, 'thinkTimeNs', load.thinkTimeNs, 'an integer >= 0 (ns)');
+  if (load.kind === 'open') {
+    require(load.ratePerSecond > 0 && Number.isFinite(load.ratePerSecond), 'ratePerSecond', load.ratePerSecond, 'a number > 0');
+    require(Number.isSafeInteger(load.queueLimit) && load.queueLimit >= 0, 'queueLimit', load.queueLimit, 'an integer >= 0');
+  }
+  require(Number.isSafeInteger(options.timeoutNs) && options.timeoutNs > 0, 'timeoutNs', options.timeoutNs, 'an integer > 0 (ns)');
+  require(Number.isSafeInteger(options.maxAttempts) && options.maxAttempts >= 1, 'maxAttempts', options.maxAttempts, 'an integer >= 1');
+  require(Number.isSafeInteger(options.maxOperations) && options.maxOperations >= 0, 'maxOperations', options.maxOperations, 'an integer >= 0');
+  require(Number.isSafeInteger(options.stopIssuingAtNs) && options.stopIssuingAtNs >= 0, 'stopIssuingAtNs', options.stopIssuingAtNs, 'an integer >= 0 (ns)');
+}

@@ -1,0 +1,94 @@
+/**
+ * Public types of the client driver: how load is offered, how a workload's operations become
+ * requests and replies become results, and the history every run records for the checkers.
+ */
+import type { RandomStream } from '../../harness/sim/random.ts';
+import type { TimeNs } from '../../harness/sim/types.ts';
+
+/** How an operation ended, as the client saw it. */
+export type OperationStatus =
+  /** A reply with status ok: the operation took effect exactly once. */
+  | 'ok'
+  /** A reply with an error status: the service refused it, it took no effect. */
+  | 'failed'
+  /** No usable reply after every attempt: it may have taken effect, or not. */
+  | 'unknown';
+
+/** One operation in a client's history. */
+export interface Operation<Input = unknown, Output = unknown> {
+  /** The client's id (also its index). */
+  readonly client: number;
+  /** The operation's sequence number at that client. */
+  readonly sequence: number;
+  /** When the load model wanted the operation to start (open loop: its arrival; closed: its call). */
+  readonly arrivalNs: TimeNs;
+  /** When the client first sent it. */
+  readonly callNs: TimeNs;
+  /** When the reply arrived, or null if none did (status `unknown`). */
+  returnNs: TimeNs | null;
+  /** The operation, in the checker model's input shape (e.g. `{op: 'inc'}`). */
+  readonly input: Input;
+  /** The result, in the model's output shape, or null unless status is `ok`. */
+  output: Output | null;
+  /** How it ended. */
+  status: OperationStatus;
+  /** Requests sent for it (1 + retries). */
+  attempts: number;
+  /** The host whose reply completed it, or null. */
+  replier: string | null;
+  /** For `failed`: the service's reason; for `unknown`: why the client gave up. */
+  error: string | null;
+}
+
+/** How a workload's operations travel: its operation codes and payloads (PROTOCOL.md). */
+export interface ClientCodec<Input, Output> {
+  /** The request for an operation. */
+  encode(input: Input): { readonly operation: number; readonly payload: Uint8Array };
+  /** The result carried by an ok reply; throws `DecodeError` if the payload is malformed. */
+  decode(input: Input, payload: Uint8Array): Output;
+}
+
+/** Produces a client's next operation from its own random stream. */
+export type OperationGenerator<Input> = (random: RandomStream, client: number) => Input;
+
+/**
+ * How load is offered.
+ * - `closed`: `clients` clients, each sending its next operation `thinkTimeNs` after the previous
+ *   one ended (the lecture's clients, and YCSB's default).
+ * - `open`: operations arrive as a Poisson process at `ratePerSecond` regardless of how fast they are
+ *   served; each is handed to an idle client, or waits in a queue of at most `queueLimit` (arrivals
+ *   beyond it are counted as rejected). Latency then includes the wait, as a user would see it.
+ */
+export type LoadModel =
+  | { readonly kind: 'closed'; readonly clients: number; readonly thinkTimeNs: number }
+  | { readonly kind: 'open'; readonly clients: number; readonly ratePerSecond: number; readonly queueLimit: number };
+
+/** Options of a client driver; validated when it is built. */
+export interface ClientOptions {
+  /** The service address the clients send to. */
+  readonly service: string;
+  /** The offered load. */
+  readonly load: LoadModel;
+  /** How long a client waits for a reply before sending the request again. */
+  readonly timeoutNs: number;
+  /** Requests per operation at most (first try included); then the outcome is unknown. */
+  readonly maxAttempts: number;
+  /** No new operation starts after this virtual time. */
+  readonly stopIssuingAtNs: TimeNs;
+  /** No new operation starts once this many have started (all clients together). */
+  readonly maxOperations: number;
+}
+
+/** Counters of a client driver, beyond what the history holds. */
+export interface ClientCounters {
+  /** Requests sent, retries included. */
+  requestsSent: number;
+  /** Retries (requests after the first for an operation). */
+  retries: number;
+  /** Replies for an operation that had already ended, or for another sequence (ignored). */
+  staleReplies: number;
+  /** Replies that could not be decoded (the service broke the protocol). */
+  badReplies: number;
+  /** Open loop: arrivals dropped because the queue was full. */
+  rejectedArrivals: number;
+}
