@@ -1,12 +1,15 @@
 /**
  * `npm run bench:micro`: wall-clock microbenchmarks of the hot paths (event queue, network, VM
  * interpreter), with tinybench. Reports medians; these numbers depend on the machine and its load,
- * so they are printed, not committed. Usage: npm run bench:micro [-- --time MS] [-- --filter TEXT]
+ * so they are printed, not committed. Usage: npm run bench:micro [-- --time MS] [-- --filter TEXT] [-- --json]
+ * (`--filter guest` measures only whole guest programs against qemu-riscv32)
  */
 import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
 import { registerNetBenchmarks } from '../net/net.bench.ts';
 import { registerSimBenchmarks } from '../sim/sim.bench.ts';
+import { registerVmBenchmarks } from '../vm/vm.bench.ts';
+import { measureGuestSpeeds } from './guest-vs-qemu.ts';
 import { workUnits } from './units.ts';
 
 const { values } = parseArgs({
@@ -21,6 +24,7 @@ if (!Number.isFinite(timeMs) || timeMs <= 0) {
 const bench = new Bench({ name: 'ftbench micro', time: timeMs, warmupTime: Math.min(500, timeMs / 4) });
 registerSimBenchmarks(bench);
 registerNetBenchmarks(bench);
+registerVmBenchmarks(bench);
 
 const selected = bench.tasks.filter((task) => task.name.includes(values.filter));
 for (const task of bench.tasks) if (!selected.includes(task)) bench.remove(task.name);
@@ -38,8 +42,16 @@ const rows = bench.tasks.map((task) => {
     samples: result.latency.samplesCount,
   };
 });
-if (values.json) console.log(JSON.stringify(rows, null, 2));
-else console.table(rows);
+const guests = values.filter === '' || 'guest'.includes(values.filter) || values.filter.includes('qemu') ? measureGuestSpeeds() : [];
+if (values.json) {
+  console.log(JSON.stringify({ tasks: rows, guests }, null, 2));
+} else {
+  console.table(rows);
+  if (guests.length > 0) {
+    console.log('guest programs, ftbench VM vs qemu-riscv32 (qemu start-up subtracted; null: qemu-riscv32 not installed)');
+    console.table(guests);
+  }
+}
 
 function formatRate(perSecond: number): string {
   if (perSecond >= 1e6) return `${(perSecond / 1e6).toFixed(2)}M`;

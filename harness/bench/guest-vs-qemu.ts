@@ -1,0 +1,83 @@
+/**
+ * Guest MIPS of whole ELF programs on the ftbench VM, side by side with qemu-riscv32 running the
+ * same file: the interpreter's speed on real compiled code, and its ratio to a JIT. Outer-runner
+ * code: it reads the wall clock and spawns processes.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createBareMachine, runBare } from '../vm/bare.ts';
+
+/** Programs measured: the compute-kernel benchmark, and two differential programs with other mixes. */
+export const GUEST_PROGRAMS = [
+  'workloads/guest/benchmarks/bin/kernels.elf',
+  'workloads/guest/programs/bin/bytecode.elf',
+  'workloads/guest/programs/bin/sort.elf',
+] as const;
+
+/** A tiny program whose qemu run time is almost all process start-up, subtracted from the others. */
+const STARTUP_PROGRAM = 'workloads/guest/programs/bin/format.elf';
+const MAX_INSTRUCTIONS = 200_000_000;
+
+export interface GuestSpeed {
+  readonly program: string;
+  readonly instructions: number;
+  readonly vmMedianMips: number;
+  /** null when qemu-riscv32 is not installed. */
+  readonly qemuMedianMips: number | null;
+  readonly qemuOverVm: number | null;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** Runs a program on a fresh bare machine; returns instructions retired and wall milliseconds. */
+function runOnVm(file: Uint8Array): { instructions: number; ms: number } {
+  const machine = createBareMachine(file, { console: () => {} });
+  const start = performance.now();
+  const outcome = runBare(machine, MAX_INSTRUCTIONS);
+  const ms = performance.now() - start;
+  if (outcome.state !== 'exit' || outcome.exitCode !== 0) throw new Error(`guest did not exit cleanly: ${JSON.stringify(outcome)}`);
+  return { instructions: outcome.retired, ms };
+}
+
+function qemuMs(path: string): number | undefined {
+  const start = performance.now();
+  const result = spawnSync('qemu-riscv32', [path], { stdio: 'ignore' });
+  const ms = performance.now() - start;
+  if (result.error !== undefined) return undefined;
+  if (result.status !== 0) throw new Error(`qemu-riscv32 ${path} exited with ${result.status}`);
+  return ms;
+}
+
+/** Measures every program `repeats` times on each engine (after one warm-up run) and reports medians. */
+export function measureGuestSpeeds(repeats = 7): GuestSpeed[] {
+  const startupSamples = Array.from({ length: repeats }, () => qemuMs(STARTUP_PROGRAM));
+  const qemuAvailable = startupSamples.every((sample) => sample !== undefined);
+  const startupMs = qemuAvailable ? median(startupSamples as number[]) : 0;
+  return GUEST_PROGRAMS.map((program) => {
+    const file = readFileSync(program);
+    runOnVm(file);
+    const vmRuns = Array.from({ length: repeats }, () => runOnVm(file));
+    const instructions = vmRuns[0]!.instructions;
+    const vmMedianMips = instructions / median(vmRuns.map((run) => run.ms)) / 1000;
+    let qemuMedianMips: number | null = null;
+    if (qemuAvailable) {
+      qemuMs(program);
+      const qemuRuns = Array.from({ length: repeats }, () => qemuMs(program)!);
+      qemuMedianMips = instructions / Math.max(0.001, median(qemuRuns) - startupMs) / 1000;
+    }
+    return {
+      program,
+      instructions,
+      vmMedianMips: round(vmMedianMips),
+      qemuMedianMips: qemuMedianMips === null ? null : round(qemuMedianMips),
+      qemuOverVm: qemuMedianMips === null ? null : round(qemuMedianMips / vmMedianMips),
+    };
+  });
+}
+
+function round(value: number): number {
+  return Number(value.toFixed(1));
+}
