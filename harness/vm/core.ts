@@ -15,6 +15,7 @@ import {
   CLINT_SIZE,
   CONSOLE_BASE,
   CONSOLE_SIZE,
+  CONSOLE_POWER_OFF,
   CONSOLE_TX,
   DISK_BASE,
   DISK_SIZE,
@@ -53,6 +54,8 @@ export class MachineCore implements DeviceHost, EngineHost, CsrContext {
   readonly disk: Disk;
   /** The output the instruction being executed produced, if any; the run stops after it. */
   pendingOutput: OutputKind | undefined = undefined;
+  /** Exit code written to the console's POWER_OFF register by the instruction being executed. */
+  powerOffCode: number | undefined = undefined;
   /** Set when the machine halts or faults; it runs no more. */
   stopped: StoppedState | undefined = undefined;
   /** Harts holding an LR reservation (a fast check before scanning them on every store). */
@@ -189,6 +192,10 @@ export class MachineCore implements DeviceHost, EngineHost, CsrContext {
     const offset = address & 0xfff;
     const region = address - offset;
     if (region === CONSOLE_BASE) {
+      if (offset === CONSOLE_POWER_OFF) {
+        this.powerOffCode = value;
+        return true;
+      }
       if (offset !== CONSOLE_TX) return false;
       this.platform.writeConsole('stdout', Uint8Array.of(value & 0xff));
       this.noteOutput('console');

@@ -133,6 +133,16 @@ describe('non-determinism goes through the platform', () => {
     assert.equal(machine.register(0, R.a4), 8, 'instret counts the instructions before it, not the platform');
   });
 
+  it('a write to POWER_OFF stops the whole machine with the value as exit code; it runs no more', () => {
+    const program = new Program().emit(asm.addi(R.a0, R.zero, 1), store(map.CONSOLE_BASE, map.CONSOLE_POWER_OFF, 42), asm.addi(R.a0, R.zero, 2));
+    const { machine } = machineWith(program);
+    const result = machine.run(100);
+    assert.equal(result.reason, 'halt');
+    assert.equal(result.reason === 'halt' ? result.exitCode : undefined, 42);
+    assert.equal(machine.register(0, R.a0), 1, 'the instruction after the store did not run');
+    assert.equal(machine.run(100).reason, 'halt');
+  });
+
   it('a console write is an output of one byte; an mtimecmp write tells the platform and clears MTIP', () => {
     const program = new Program().emit(store(map.CONSOLE_BASE, map.CONSOLE_TX, 0x41), store(map.CLINT_BASE, map.CLINT_MTIMECMP + 4, 0), store(map.CLINT_BASE, map.CLINT_MTIMECMP, 500));
     const { machine, platform } = machineWith(program);

@@ -162,6 +162,11 @@ function executeStore(core: MachineCore, hart: Hart, instruction: number, funct3
   }
   if (size !== 4 || !core.storeDevice(address >>> 0, value)) return core.enterTrap(hart, CAUSE_STORE_ACCESS, address);
   retire(hart, 0, 0);
+  if (core.powerOffCode !== undefined) {
+    core.stopped = { reason: 'halt', hart: hart.index, exitCode: core.powerOffCode };
+    core.powerOffCode = undefined;
+    return STOP_HALT;
+  }
   // A device write can change pending interrupts (msip, mtimecmp, EIC enables, IRQ_STATUS).
   return core.pendingOutput !== undefined ? STOP_OUTPUT : core.checkInterrupts(hart);
 }

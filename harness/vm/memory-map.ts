@@ -28,6 +28,7 @@ export const IRQ_LINE_DISK = 2;
 export const CONSOLE_BASE = 0x1000_0000;
 export const CONSOLE_SIZE = 0x1000;
 export const CONSOLE_TX = 0x00;
+export const CONSOLE_POWER_OFF = 0x04;
 
 export const ENTROPY_BASE = 0x1000_1000;
 export const ENTROPY_SIZE = 0x1000;

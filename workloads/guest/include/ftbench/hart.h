@@ -46,6 +46,13 @@ void ftb_ipi_clear(uint32_t hart);
  */
 __attribute__((noreturn)) void ftb_halt(void);
 
+/*
+ * Stops the whole machine with an exit code (the console's POWER_OFF register): the host sees the
+ * guest end. Hart 0's main returning does this with main's return value; an exception or an
+ * unhandled interrupt does it with 128 + mcause or 127, after printing a report.
+ */
+__attribute__((noreturn)) void ftb_power_off(int code);
+
 #endif /* __ASSEMBLER__ */
 
 #endif /* FTBENCH_HART_H */

@@ -27,6 +27,12 @@ void ftb_ipi_send(uint32_t hart) { ftb_mmio_write32(FTB_CLINT_BASE, FTB_CLINT_MS
 
 void ftb_ipi_clear(uint32_t hart) { ftb_mmio_write32(FTB_CLINT_BASE, FTB_CLINT_MSIP + 4u * hart, 0u); }
 
+void ftb_power_off(int code) {
+  ftb_mmio_write32(FTB_CONSOLE_BASE, FTB_CONSOLE_POWER_OFF, (uint32_t)code);
+  /* Not reached on the ftbench machine; on one without the register, stop this hart at least. */
+  ftb_halt();
+}
+
 void ftb_halt(void) {
   ftb_csr_clear(mstatus, FTB_MSTATUS_MIE);
   ftb_csr_write(mie, 0);

@@ -40,7 +40,7 @@ void ftb_external_disable(uint32_t hart, uint32_t line) {
 /* An interrupt nobody handles would be taken again at once, forever: stop with a report instead. */
 __attribute__((noreturn)) static void unhandled(const char *kind, uint32_t hart, uint32_t line) {
   ftb_printf("\nftbench guest: unhandled %s interrupt on hart %u (line %u)\n", kind, hart, line);
-  ftb_halt();
+  ftb_power_off(127);
 }
 
 static void dispatch_external(uint32_t hart) {

@@ -28,11 +28,11 @@ void ftb_trap(uint32_t cause, uint32_t pc, uint32_t value) {
   }
   ftb_printf("\nftbench guest: exception on hart %u: mcause=%u (%s) mepc=0x%08x mtval=0x%08x\n",
              ftb_hart_id(), cause, exception_name(cause), pc, value);
-  ftb_halt();
+  ftb_power_off(128 + (int)cause);
 }
 
 /* A machine guest has nowhere to return to; main's return ends the hart, with a word if it failed. */
 __attribute__((noreturn)) void ftb_main_returned(int code) {
   if (code != 0) ftb_printf("\nftbench guest: main returned %d\n", code);
-  ftb_halt();
+  ftb_power_off(code);
 }
