@@ -73,6 +73,15 @@ export class Simulation {
     return this.queue.size;
   }
 
+  /**
+   * Time of the next event in the queue, or undefined if it is empty. A host that executes guest
+   * instructions ahead of the clock may run until then: nothing can reach it earlier, because
+   * everything that happens is an event (conservative lookahead).
+   */
+  get nextEventNs(): TimeNs | undefined {
+    return this.queue.peekTime();
+  }
+
   /** The named random stream `name` (see `RandomSource`). */
   stream(name: string): RandomStream {
     return this.random.stream(name);
