@@ -1,0 +1,139 @@
+/**
+ * An append-only file of records (the workloads' file-append service): `append` adds a record at
+ * the end and answers its index (0 for the first record); `read` answers every record in order.
+ * The file's state is a linked list that shares its past with the states before it, so an append
+ * costs one node and the search can keep thousands of states without copying files.
+ */
+import { combineHash, extendStringHash, mix32 } from '../hash.ts';
+import type { Model } from '../types.ts';
+import { expectInteger, expectObject, expectOnlyFields, expectOperationName, expectString, expectStringArray, quote } from './shape.ts';
+
+/** A file operation. */
+export type FileInput =
+  | {
+      /** Adds `record` at the end of the file. */
+      readonly op: 'append';
+      /** The record. */
+      readonly record: string;
+    }
+  | {
+      /** Reads the whole file. */
+      readonly op: 'read';
+    };
+
+/** What `append` answers. */
+export interface FileAppendOutput {
+  /** Position of the record in the file, counted in records from 0. */
+  readonly index: number;
+}
+
+/** What `read` answers. */
+export interface FileReadOutput {
+  /** Every record, first to last. */
+  readonly records: readonly string[];
+}
+
+/** What a file operation answers. */
+export type FileOutput = FileAppendOutput | FileReadOutput;
+
+/** The file after some appends: its last record and the file before it. */
+export interface FileState {
+  /** Number of records. */
+  readonly length: number;
+  /** Hash of the records in order. */
+  readonly hash: number;
+  /** The last record ('' for the empty file). */
+  readonly record: string;
+  /** The file without its last record; null for the empty file. */
+  readonly previous: FileState | null;
+}
+
+const EMPTY_FILE: FileState = { length: 0, hash: 0x3c6ef372, record: '', previous: null };
+const operationNames = ['append', 'read'] as const;
+
+function appendRecord(file: FileState, record: string): FileState {
+  return { length: file.length + 1, hash: combineHash(file.hash, extendStringHash(file.length, record)), record, previous: file };
+}
+
+function recordsOf(file: FileState): string[] {
+  const records: string[] = new Array(file.length);
+  for (let node: FileState | null = file; node !== null && node.length > 0; node = node.previous) records[node.length - 1] = node.record;
+  return records;
+}
+
+function holdsRecords(file: FileState, records: readonly string[]): boolean {
+  if (file.length !== records.length) return false;
+  for (let node: FileState | null = file; node !== null && node.length > 0; node = node.previous) {
+    if (node.record !== records[node.length - 1]) return false;
+  }
+  return true;
+}
+
+function sameFile(first: FileState, second: FileState): boolean {
+  if (first.length !== second.length || first.hash !== second.hash) return false;
+  let left: FileState | null = first;
+  let right: FileState | null = second;
+  // Files that grew from a common state share their nodes from there on: stop at the first shared one.
+  while (left !== right && left !== null && right !== null) {
+    if (left.record !== right.record) return false;
+    left = left.previous;
+    right = right.previous;
+  }
+  return true;
+}
+
+function parseInput(value: unknown, path: string): FileInput {
+  const input = expectObject(value, path);
+  const op = expectOperationName(input, path, 'file', operationNames);
+  if (op === 'read') {
+    expectOnlyFields(input, path, ['op']);
+    return { op };
+  }
+  expectOnlyFields(input, path, ['op', 'record']);
+  return { op, record: expectString(input.record, `${path}.record`) };
+}
+
+function parseOutput(value: unknown, input: FileInput, path: string): FileOutput {
+  const output = expectObject(value, path);
+  if (input.op === 'append') {
+    expectOnlyFields(output, path, ['index']);
+    return { index: expectInteger(output.index, `${path}.index`) };
+  }
+  expectOnlyFields(output, path, ['records']);
+  return { records: expectStringArray(output.records, `${path}.records`) };
+}
+
+function step(state: FileState, input: FileInput, output: FileOutput | null): FileState | undefined {
+  if (input.op === 'append') {
+    if (output !== null && !('index' in output && output.index === state.length)) return undefined;
+    return appendRecord(state, input.record);
+  }
+  return output === null || ('records' in output && holdsRecords(state, output.records)) ? state : undefined;
+}
+
+function describeOperation(input: FileInput, output: FileOutput | null): string {
+  if (input.op === 'append') return `append(${quote(input.record)}) → ${output !== null && 'index' in output ? output.index : '?'}`;
+  return `read → ${output !== null && 'records' in output ? describeRecords(output.records) : '?'}`;
+}
+
+function describeRecords(records: readonly string[]): string {
+  const shown = records.slice(-5).map(quote).join(', ');
+  return records.length > 5 ? `[${records.length} records, last 5: ${shown}]` : `[${shown}]`;
+}
+
+export const fileModel: Model<FileState, FileInput, FileOutput, readonly string[]> = {
+  name: 'file',
+  summary: '{op:"append",record} → {index} (records before it), {op:"read"} → {records:[...]}; records are strings; init: [records] (default [])',
+  parseInput,
+  parseOutput,
+  parseInit: expectStringArray,
+  partitionKey: () => '',
+  initialState: (init) => (init ?? []).reduce(appendRecord, EMPTY_FILE),
+  step,
+  hashState: (state) => mix32(state.hash),
+  equalStates: sameFile,
+  describeOperation,
+  describeState: (state) => describeRecords(recordsOf(state)),
+  stateValue: (state) => recordsOf(state),
+};
+
