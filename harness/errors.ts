@@ -10,6 +10,17 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * A strategy asked to replicate a guest it does not support (machine-level replay with a
+ * multiprocessor guest): a known limit, reported as such rather than as a failure.
+ */
+export class UnsupportedCombination extends ConfigError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsupportedCombination';
+  }
+}
+
 /** Formats a list of accepted names for an error message: `a, b or c`. */
 export function listAccepted(names: readonly string[]): string {
   if (names.length === 0) return '(none)';
