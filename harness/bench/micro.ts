@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
+import { registerCheckBenchmarks } from '../check/check.bench.ts';
 import { registerNetBenchmarks } from '../net/net.bench.ts';
 import { registerSimBenchmarks } from '../sim/sim.bench.ts';
 import { registerVmBenchmarks } from '../vm/vm.bench.ts';
@@ -25,6 +26,7 @@ const bench = new Bench({ name: 'ftbench micro', time: timeMs, warmupTime: Math.
 registerSimBenchmarks(bench);
 registerNetBenchmarks(bench);
 registerVmBenchmarks(bench);
+registerCheckBenchmarks(bench);
 
 const selected = bench.tasks.filter((task) => task.name.includes(values.filter));
 for (const task of bench.tasks) if (!selected.includes(task)) bench.remove(task.name);

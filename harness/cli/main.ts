@@ -11,6 +11,18 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
+  list: {
+    summary: 'strategies, workloads and fault scenarios with their parameters: ftbench list [--json]',
+    run: async (args) => (await import('./list.ts')).listCommand(args),
+  },
+  run: {
+    summary: 'one experiment: ftbench run --strategy S --workload W [--scenario F] [--seed N] [--set k=v ...] [--json] [--out DIR]',
+    run: async (args) => (await import('./run.ts')).runCommand(args),
+  },
+  check: {
+    summary: 'check a history file for linearizability: ftbench check --model M FILE.json [--json] [--budget N]',
+    run: async (args) => (await import('./check.ts')).checkCommand(args),
+  },
   vm: {
     summary: 'run a RISC-V ELF on the VM core: ftbench vm run FILE.elf [--max-instructions N]',
     run: async (args) => (await import('./vm.ts')).vmCommand(args),

@@ -55,6 +55,7 @@ export class VmHost {
   private ended: GuestEnd | undefined;
   private stoppedAtNs: TimeNs | undefined;
   private readonly consoleChunks: Uint8Array[] = [];
+  private readonly emitListeners: Array<(output: MachineOutput) => void> = [];
   /** Counters of this host. */
   readonly counters: HostCounters = { instructions: 0, busyNs: 0, inputsDelivered: 0, outputsReleased: 0, unroutableFrames: 0, framesDroppedByGuest: 0, storageRetries: 0 };
 
@@ -88,6 +89,14 @@ export class VmHost {
   /** Everything the guest wrote to its console. */
   consoleText(): string {
     return Buffer.concat(this.consoleChunks).toString('latin1');
+  }
+
+  /**
+   * Calls `listener` right after each output has left the host, before any other event: how
+   * checkers audit outputs and how a fault scenario crashes a host right after a reply.
+   */
+  onEmit(listener: (output: MachineOutput) => void): void {
+    this.emitListeners.push(listener);
   }
 
   /** Replaces the policy (a backup going live becomes a primary). */
@@ -280,14 +289,15 @@ export class VmHost {
     switch (output.kind) {
       case 'frame':
         this.sendFrame(output.destination, output.bytes);
-        return;
+        break;
       case 'disk':
         this.startStorageRequest(output.request, 1);
-        return;
+        break;
       case 'console':
         this.consoleChunks.push(output.bytes);
-        return;
+        break;
     }
+    for (const listener of this.emitListeners) listener(output);
   }
 
   private sendFrame(destination: number, bytes: Uint8Array): void {

@@ -109,7 +109,7 @@ export class ClientDriver<Input, Output> {
     const sequence = client.nextSequence++;
     const record: Operation<Input, Output> = {
       client: client.index, sequence, arrivalNs, callNs: this.sim.nowNs, returnNs: null,
-      input, output: null, status: 'unknown', attempts: 0, replier: null, error: null,
+      input, output: null, status: 'unknown', attempts: 0, lastSentNs: this.sim.nowNs, replier: null, error: null,
     };
     this.operations.push(record);
     client.current = record;
@@ -120,6 +120,7 @@ export class ClientDriver<Input, Output> {
   private send(client: Client<Input, Output>): void {
     const record = client.current!;
     record.attempts++;
+    record.lastSentNs = this.sim.nowNs;
     this.counters.requestsSent++;
     if (record.attempts > 1) this.counters.retries++;
     this.network.send(client.host, { service: this.options.service }, 'client', client.request!);

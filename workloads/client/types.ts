@@ -34,6 +34,8 @@ export interface Operation<Input = unknown, Output = unknown> {
   status: OperationStatus;
   /** Requests sent for it (1 + retries). */
   attempts: number;
+  /** When the client last sent it (its last retry). */
+  lastSentNs: TimeNs;
   /** The host whose reply completed it, or null. */
   replier: string | null;
   /** For `failed`: the service's reason; for `unknown`: why the client gave up. */

@@ -1,0 +1,129 @@
+/**
+ * `ftbench run --strategy S --workload W [--scenario F] [--seed N] [--set key=value ...] [--json]
+ * [--out DIR]`: one experiment. Prints the seed and the settings first, then a summary (or, with
+ * --json, exactly one JSON object: the run report). --out DIR writes the report, the client history
+ * in the checker's file format (`ftbench check` reads it) and the full trace.
+ *
+ * Exit codes: 0 the run completed and no checker found a violation; 1 a checker found one
+ * (not linearizable, split brain, divergence); 2 bad input or an unsupported combination.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../errors.ts';
+import { writeFileAtomic } from '../report/atomic.ts';
+import { encodeEvent } from '../sim/trace.ts';
+import { runExperimentWithHistory } from '../runner/experiment.ts';
+import type { ExperimentConfig, RunReport } from '../runner/types.ts';
+import { readRepositoryFile } from './files.ts';
+
+function usage(): string {
+  return [
+    'usage: ftbench run --strategy S --workload W [--scenario F] [--seed N] [--set key=value ...] [--json] [--out DIR]',
+    '',
+    '  --strategy S      replication strategy (ftbench list)',
+    '  --workload W      workload (ftbench list)',
+    '  --scenario F      fault scenario (default none)',
+    '  --seed N          root seed of the run (default 1)',
+    '  --set key=value   a run, workload or strategy parameter; may be qualified run./workload./strategy.',
+    '  --json            print one JSON object: the run report',
+    '  --out DIR         write report.json, history.json (ftbench check format) and trace.jsonl into DIR',
+  ].join('\n');
+}
+
+/** Parses `--set key=value` flags into a record; a flag without `=` is an error naming it. */
+export function parseSettings(flags: readonly string[]): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (const flag of flags) {
+    const equals = flag.indexOf('=');
+    if (equals <= 0) throw new ConfigError(`--set ${flag} is not valid: expected key=value`);
+    settings[flag.slice(0, equals)] = flag.slice(equals + 1);
+  }
+  return settings;
+}
+
+/** Parses a seed flag: a non-negative integer. */
+export function parseSeed(text: string): number {
+  const seed = Number(text);
+  if (text.trim() === '' || !Number.isSafeInteger(seed) || seed < 0) throw new ConfigError(`--seed ${text} is not valid: expected an integer from 0 to ${Number.MAX_SAFE_INTEGER}`);
+  return seed;
+}
+
+export async function runCommand(args: string[]): Promise<number> {
+  const { values } = parseRunArgs(args);
+  if (values.help === true) {
+    console.log(usage());
+    return 0;
+  }
+  if (values.strategy === undefined || values.workload === undefined) throw new ConfigError(`--strategy and --workload are required\n\n${usage()}`);
+  const config: ExperimentConfig = {
+    strategy: values.strategy,
+    workload: values.workload,
+    scenario: values.scenario ?? 'none',
+    seed: parseSeed(values.seed ?? '1'),
+    settings: parseSettings(values.set ?? []),
+    trace: values.out === undefined ? 'hash' : 'full',
+  };
+  if (values.json !== true) console.log(`ftbench run: seed ${config.seed}, strategy ${config.strategy}, workload ${config.workload}, scenario ${config.scenario}${describeSettings(config.settings)}`);
+  const { report, history, trace } = runExperimentWithHistory(config, readRepositoryFile);
+  if (values.out !== undefined) writeOutputs(values.out, report, history, trace);
+  if (values.json === true) console.log(JSON.stringify(report));
+  else console.log(formatReport(report));
+  return violated(report) ? 1 : 0;
+}
+
+function parseRunArgs(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      options: {
+        strategy: { type: 'string' },
+        workload: { type: 'string' },
+        scenario: { type: 'string' },
+        seed: { type: 'string' },
+        set: { type: 'string', multiple: true },
+        json: { type: 'boolean' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\n\n${usage()}`);
+  }
+}
+
+function describeSettings(settings: Readonly<Record<string, string>>): string {
+  const entries = Object.entries(settings);
+  return entries.length === 0 ? '' : `, ${entries.map(([key, value]) => `${key}=${value}`).join(' ')}`;
+}
+
+/** True when a checker found a violation. */
+export function violated(report: RunReport): boolean {
+  return report.verdicts.linearizable === false || report.verdicts.splitBrain || report.verdicts.divergence === true;
+}
+
+function writeOutputs(directory: string, report: RunReport, history: unknown, trace: readonly import('../sim/types.ts').TraceEvent[]): void {
+  mkdirSync(directory, { recursive: true });
+  writeFileAtomic(join(directory, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileAtomic(join(directory, 'history.json'), `${JSON.stringify(history, null, 1)}\n`);
+  writeFileAtomic(join(directory, 'trace.jsonl'), trace.map(encodeEvent).join(''));
+}
+
+const nsText = (ns: number | null) => (ns === null ? '-' : ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : `${(ns / 1e3).toFixed(1)} µs`);
+
+/** The readable summary of a run. */
+export function formatReport(report: RunReport): string {
+  const { latencyNs, replication, verdicts, failover } = report;
+  const lines = [
+    `operations: ${report.opsCompleted} completed, ${report.opsFailed} failed, ${report.opsUnknown} unknown`,
+    `throughput: ${report.throughputOpsPerSec === null ? '-' : `${report.throughputOpsPerSec.toFixed(1)} ops/s`}`,
+    `latency: p50 ${nsText(latencyNs.p50)}, p90 ${nsText(latencyNs.p90)}, p99 ${nsText(latencyNs.p99)}, max ${nsText(latencyNs.max)}`,
+    `replication: ${replication.bytes} bytes in ${replication.messages} messages, ${replication.mbitPerSec} Mbit/s, ${replication.bytesPerOp ?? '-'} bytes/op`,
+    `failover: ${failover === null ? 'none' : `detection ${nsText(failover.detectionNs)}, client-seen downtime ${nsText(failover.downtimeNs)}${failover.recovered ? '' : ' (never recovered)'}`}`,
+    `verdicts: linearizable ${verdicts.linearizable}, split brain ${verdicts.splitBrain}, divergence ${verdicts.divergence ?? 'n/a'}`,
+    `instructions: ${Object.entries(report.instructions).map(([host, count]) => `${host} ${count}`).join(', ')}`,
+    ...Object.entries(report.strategyFigures).map(([name, value]) => `${name}: ${value ?? '-'}`),
+    `virtual time: ${report.virtualSeconds.toFixed(3)} s, wall time: ${report.wallSeconds.toFixed(2)} s, trace ${report.traceHash?.slice(0, 16) ?? '-'}`,
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,69 @@
+/** Public types of the experiment runner: what one run is asked to do and what it reports. */
+import type { ParameterValues } from '../params.ts';
+import type { TimeNs, TraceMode } from '../sim/types.ts';
+import type { StrategyEvent } from '../../strategies/types.ts';
+
+/** One experiment: a strategy, a workload, a fault scenario, a seed and `--set` overrides. */
+export interface ExperimentConfig {
+  readonly strategy: string;
+  readonly workload: string;
+  readonly scenario: string;
+  readonly seed: number;
+  /** `--set key=value` overrides, textual; keys may be qualified `run.`, `workload.`, `strategy.`. */
+  readonly settings: Readonly<Record<string, string>>;
+  /** How much trace to keep (default `hash`: the trace hash is always reported). */
+  readonly trace?: TraceMode;
+}
+
+/** A strategy event with the time it was declared. */
+export type TimedStrategyEvent = StrategyEvent & { readonly timeNs: TimeNs };
+
+/** What a checker concluded: true (holds), false (violated), 'unknown' (could not decide), null (does not apply). */
+export type CheckValue = boolean | 'unknown' | null;
+
+/** The verdicts of the checkers over one run. */
+export interface Verdicts {
+  /** The client history is linearizable against the workload's model. */
+  readonly linearizable: CheckValue;
+  /** Two hosts answered for the service at once: a contested claim, or replies from a deposed owner. */
+  readonly splitBrain: boolean;
+  /** Backup and primary application state differed at a declared sync point (null: no sync points). */
+  readonly divergence: CheckValue;
+}
+
+/** Everything one run reports (`ftbench run --json` prints exactly this). */
+export interface RunReport {
+  readonly strategy: string;
+  readonly workload: string;
+  readonly scenario: string;
+  readonly seed: number;
+  /** Resolved parameter values of the run, the workload and the strategy. */
+  readonly params: { readonly run: ParameterValues; readonly workload: ParameterValues; readonly strategy: ParameterValues };
+  /** Operations that completed with an ok reply. */
+  readonly opsCompleted: number;
+  /** Operations refused with an error reply (no effect). */
+  readonly opsFailed: number;
+  /** Operations whose outcome clients never learned. */
+  readonly opsUnknown: number;
+  /** Completed operations per second of virtual time, first call to last reply. */
+  readonly throughputOpsPerSec: number | null;
+  /** Client-seen latency of completed operations (arrival to reply), nearest-rank percentiles. */
+  readonly latencyNs: { readonly p50: number | null; readonly p90: number | null; readonly p99: number | null; readonly max: number | null };
+  /** Traffic between replicas (every channel but client and storage), measured on the network. */
+  readonly replication: { readonly bytes: number; readonly messages: number; readonly mbitPerSec: number; readonly bytesPerOp: number | null };
+  /** Failure detection and client-seen downtime, or null when no replica failed. */
+  readonly failover: { readonly detectionNs: number | null; readonly downtimeNs: number | null; readonly recovered: boolean } | null;
+  readonly verdicts: Verdicts;
+  /** Guest instructions executed, per host. */
+  readonly instructions: Readonly<Record<string, number>>;
+  /** Figures the strategy reports about itself (log bytes per op, output delay, ...). */
+  readonly strategyFigures: Readonly<Record<string, number | null>>;
+  /** Strategy events in order (suspicions, go-live, halts, re-protection, sync points). */
+  readonly events: readonly TimedStrategyEvent[];
+  /** Virtual time the run covered. */
+  readonly virtualSeconds: number;
+  /** SHA-256 of the run's trace: equal for equal configurations and seeds. */
+  readonly traceHash: string | null;
+  /** Wall-clock seconds the run took (the only field that differs between identical runs). */
+  readonly wallSeconds: number;
+}

@@ -1,0 +1,182 @@
+/**
+ * The world of one run: simulation, network, shared storage, the hosts running guests, and the
+ * context a strategy works through. Built by `experiment.ts` before the simulation starts.
+ */
+import type { TraceMode } from '../sim/types.ts';
+import { UnsupportedCombination, listAccepted } from '../errors.ts';
+import { LivePolicy } from '../host/live-policy.ts';
+import type { HostPolicy } from '../host/types.ts';
+import { VmHost } from '../host/vm-host.ts';
+import { LAN_LINK } from '../net/config.ts';
+import { Network } from '../net/network.ts';
+import { type ParameterValues, integerParameter } from '../params.ts';
+import { Simulation } from '../sim/simulation.ts';
+import { StorageClient } from '../storage/client.ts';
+import { StorageServer } from '../storage/server.ts';
+import { loadElf, parseElf } from '../vm/elf.ts';
+import { Machine } from '../vm/machine.ts';
+import type { MachineSnapshot, Platform } from '../vm/types.ts';
+import { writeBootArguments } from '../../workloads/boot-args.ts';
+import type { GuestSpec } from '../../workloads/types.ts';
+import type { StrategyContext, StrategyEvent } from '../../strategies/types.ts';
+import type { TimedStrategyEvent } from './types.ts';
+
+/** Slices: at most 100 µs of a 1 GIPS CPU between looks at the clock, at least 1 µs. */
+const MAX_SLICE_INSTRUCTIONS = 100_000;
+const MIN_SLICE_INSTRUCTIONS = 1_000;
+
+export interface WorldOptions {
+  readonly seed: number;
+  readonly trace: TraceMode;
+  readonly run: ParameterValues;
+  readonly strategyParameters: ParameterValues;
+  readonly guest: GuestSpec;
+  /** The guest's ELF image (read by the caller: simulated code does no I/O). */
+  readonly image: Uint8Array;
+  readonly replicas: number;
+  readonly spares: number;
+  readonly service: string;
+}
+
+export class World {
+  readonly sim: Simulation;
+  readonly network: Network;
+  readonly storage: StorageServer;
+  readonly hosts = new Map<string, VmHost>();
+  readonly events: TimedStrategyEvent[] = [];
+  readonly replicaHosts: string[];
+  readonly spareHosts: string[];
+  readonly disk: string;
+  private readonly storageClients = new Map<string, StorageClient>();
+  private readonly hostCreatedListeners: Array<(host: VmHost) => void> = [];
+  private readonly instructionsPerSecond: number;
+
+  constructor(private readonly options: WorldOptions) {
+    const { run } = options;
+    this.sim = new Simulation({ seed: options.seed, trace: options.trace });
+    const link = { ...LAN_LINK, latencyNs: integerParameter(run, 'latency-us') * 1000, jitter: { kind: 'uniform' as const, maxNs: integerParameter(run, 'jitter-us') * 1000 } };
+    this.network = new Network(this.sim, { defaultLink: { ...link, bandwidthBitsPerSec: (run['client-link-gbps'] as number) * 1e9 } });
+    this.instructionsPerSecond = (run['host-mips'] as number) * 1e6;
+    this.replicaHosts = Array.from({ length: options.replicas }, (_, index) => (index === 0 ? 'primary' : index === 1 ? 'backup' : `replica-${index}`));
+    this.spareHosts = Array.from({ length: options.spares }, (_, index) => `spare-${index}`);
+    for (const host of [...this.replicaHosts, ...this.spareHosts]) this.network.addHost(host, 'replica');
+    this.network.addHost('storage', 'storage');
+    this.storage = new StorageServer(this.sim, this.network, 'storage');
+    this.disk = `${options.service}.disk`;
+    if (options.guest.diskSectors > 0) this.storage.createDisk(this.disk, options.guest.diskSectors);
+    this.connectReplicas((run['replication-link-gbps'] as number) * 1e9);
+  }
+
+  /** Links among replicas and spares: the dedicated replication (logging) link. */
+  private connectReplicas(bitsPerSecond: number): void {
+    const replicas = [...this.replicaHosts, ...this.spareHosts];
+    for (const a of replicas) for (const b of replicas) if (a !== b) this.network.configureLink(a, b, { bandwidthBitsPerSec: bitsPerSecond });
+  }
+
+  /** Makes client links lossy (after the clients were added). */
+  setClientLoss(clientHosts: readonly string[], probability: number): void {
+    if (probability === 0) return;
+    for (const client of clientHosts) {
+      for (const replica of [...this.replicaHosts, ...this.spareHosts]) this.network.configureLinkPair(client, replica, { lossProbability: probability });
+    }
+  }
+
+  storageClient(host: string): StorageClient {
+    let client = this.storageClients.get(host);
+    if (client === undefined) {
+      client = new StorageClient(this.sim, this.network, host, { server: 'storage' });
+      this.storageClients.set(host, client);
+    }
+    return client;
+  }
+
+  private newMachine(platform: Platform): Machine {
+    const { guest, service } = this.options;
+    const elf = parseElf(this.options.image);
+    return new Machine({ platform, harts: guest.harts, ramBytes: guest.ramBytes, entryPoint: elf.entry, nicAddress: this.network.serviceAddress(service), diskSectors: guest.diskSectors });
+  }
+
+  /**
+   * A machine booting the guest. Its NIC address is the service address, the same on every replica:
+   * replicas must be indistinguishable to the guest, as VMware FT's primary and backup share a MAC.
+   */
+  bootMachine(platform: Platform): Machine {
+    const machine = this.newMachine(platform);
+    loadElf(machine, parseElf(this.options.image));
+    writeBootArguments(machine, this.options.image, this.options.guest.bootArguments);
+    return machine;
+  }
+
+  restoreMachine(platform: Platform, snapshot: MachineSnapshot): Machine {
+    const machine = this.newMachine(platform);
+    machine.restore(snapshot);
+    return machine;
+  }
+
+  createVmHost(host: string, createMachine: (platform: Platform) => Machine, policy: (vmHost: VmHost) => HostPolicy): VmHost {
+    const known = [...this.replicaHosts, ...this.spareHosts];
+    if (!known.includes(host)) throw new Error(`createVmHost: ${host} is not a replica or spare host (${listAccepted(known)})`);
+    if (this.hosts.has(host)) throw new Error(`createVmHost: ${host} already runs a machine`);
+    const vmHost = new VmHost(this.sim, this.network, {
+      name: host,
+      service: this.options.service,
+      createMachine,
+      instructionsPerSecond: this.instructionsPerSecond,
+      maxSliceInstructions: MAX_SLICE_INSTRUCTIONS,
+      minSliceInstructions: MIN_SLICE_INSTRUCTIONS,
+      ...(this.options.guest.diskSectors > 0 ? { storage: { client: this.storageClient(host), disk: this.disk } } : {}),
+    }, policy);
+    this.hosts.set(host, vmHost);
+    for (const listener of this.hostCreatedListeners) listener(vmHost);
+    return vmHost;
+  }
+
+  /** Calls `listener` for every guest host made from now on (fault triggers and checkers watch them). */
+  onHostCreated(listener: (host: VmHost) => void): void {
+    this.hostCreatedListeners.push(listener);
+  }
+
+  livePolicy(vmHost: VmHost): HostPolicy {
+    return new LivePolicy(vmHost, this.sim.stream(`host.${vmHost.name}`), this.instructionsPerSecond);
+  }
+
+  /** Fail-stop crash of any host: a guest host stops executing; every host drops its traffic. */
+  crash(host: string): void {
+    const vmHost = this.hosts.get(host);
+    if (vmHost !== undefined) vmHost.crash();
+    else this.network.crash(host);
+  }
+
+  /** The context a strategy works through. */
+  strategyContext(): StrategyContext {
+    return {
+      sim: this.sim,
+      network: this.network,
+      parameters: this.options.strategyParameters,
+      service: this.options.service,
+      replicaHosts: this.replicaHosts,
+      spareHosts: this.spareHosts,
+      flag: `${this.options.service}.live`,
+      storageClient: (host) => this.storageClient(host),
+      bootMachine: (platform) => this.bootMachine(platform),
+      restoreMachine: (platform, snapshot) => this.restoreMachine(platform, snapshot),
+      createVmHost: (host, createMachine, policy) => this.createVmHost(host, createMachine, policy),
+      livePolicy: (vmHost) => this.livePolicy(vmHost),
+      random: (name) => this.sim.stream(`strategy.${name}`),
+      declare: (event: StrategyEvent) => {
+        this.events.push({ ...event, timeNs: this.sim.nowNs });
+        if (this.sim.trace.on) this.sim.trace.record(`strategy.${event.kind}`, 'host' in event ? event.host : '-', {});
+      },
+    };
+  }
+}
+
+/** Checks that a guest fits a strategy before anything runs. */
+export function checkSupport(strategy: { name: string; supports: { multiprocessorGuests: boolean; disk: boolean } }, workload: string, guest: GuestSpec): void {
+  if (guest.harts > 1 && !strategy.supports.multiprocessorGuests) {
+    throw new UnsupportedCombination(`strategy ${strategy.name} does not support multiprocessor guests, and workload ${workload} runs on ${guest.harts} harts: unsupported combination`);
+  }
+  if (guest.diskSectors > 0 && !strategy.supports.disk) {
+    throw new UnsupportedCombination(`strategy ${strategy.name} does not support guests with a disk, and workload ${workload} has one: unsupported combination`);
+  }
+}
