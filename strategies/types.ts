@@ -69,10 +69,13 @@ export type StrategyEvent =
   | { readonly kind: 'reprotect-start'; readonly host: string }
   | { readonly kind: 'reprotect-done'; readonly host: string; readonly pauseNs: TimeNs }
   /**
-   * A sync point: `backup` now holds the state `primary` had at `primaryRetired` (for the
-   * divergence checker, which compares the two machines' application state there).
+   * A sync point: the machine on `host` is, right now, at the point `point` of the replicated
+   * execution (VM-FT: a primary instruction count; state transfer: a checkpoint epoch; RSM: an
+   * operation count). Replicas that declare the same point must hold the same application state:
+   * the harness digests the workload's state symbols on each at the moment of declaration and
+   * the divergence checker compares them.
    */
-  | { readonly kind: 'sync-point'; readonly primary: string; readonly backup: string; readonly primaryRetired: number };
+  | { readonly kind: 'sync-point'; readonly host: string; readonly point: number };
 
 /** Everything the harness gives a strategy for one run. */
 export interface StrategyContext {

@@ -79,7 +79,7 @@ export function runExperimentWithHistory(config: ExperimentConfig, readImage: (p
   const { run } = settings;
   const world = new World({
     seed: config.seed, trace: config.trace ?? 'hash', run, strategyParameters: settings.strategy, guest, image: readImage(guest.image),
-    replicas: strategy.replicas, spares: strategy.spares, service: workload.name,
+    replicas: strategy.replicas, spares: strategy.spares, service: workload.name, stateSymbols: workload.stateSymbols,
   });
   const driver = new ClientDriver(world.sim, world.network, {
     service: workload.name,
@@ -118,7 +118,7 @@ export function runExperimentWithHistory(config: ExperimentConfig, readImage: (p
     verdicts: {
       linearizable: checkLinearizable(workload.model, checkable, init, integerParameter(run, 'check-budget')),
       splitBrain: world.network.contestedClaims > 0 || world.network.deposedReplies > 0,
-      divergence: null,
+      divergence: world.divergence.verdict(),
     },
     instructions: Object.fromEntries([...world.hosts].map(([name, host]) => [name, host.counters.instructions])),
     strategyFigures: instance.figures(),

@@ -19,6 +19,8 @@ import type { MachineSnapshot, Platform } from '../vm/types.ts';
 import { writeBootArguments } from '../../workloads/boot-args.ts';
 import type { GuestSpec } from '../../workloads/types.ts';
 import type { StrategyContext, StrategyEvent } from '../../strategies/types.ts';
+import { type ElfSymbol, readElfSymbols } from '../vm/symbols.ts';
+import { DivergenceChecker } from './divergence.ts';
 import type { TimedStrategyEvent } from './types.ts';
 
 /** Slices: at most 100 µs of a 1 GIPS CPU between looks at the clock, at least 1 µs. */
@@ -36,6 +38,8 @@ export interface WorldOptions {
   readonly replicas: number;
   readonly spares: number;
   readonly service: string;
+  /** Guest symbols holding the application state (compared at sync points). */
+  readonly stateSymbols: readonly string[];
 }
 
 export class World {
@@ -47,6 +51,8 @@ export class World {
   readonly replicaHosts: string[];
   readonly spareHosts: string[];
   readonly disk: string;
+  /** Compares replicas' application state at the sync points strategies declare. */
+  readonly divergence: DivergenceChecker;
   private readonly storageClients = new Map<string, StorageClient>();
   private readonly hostCreatedListeners: Array<(host: VmHost) => void> = [];
   private readonly instructionsPerSecond: number;
@@ -65,6 +71,7 @@ export class World {
     this.disk = `${options.service}.disk`;
     if (options.guest.diskSectors > 0) this.storage.createDisk(this.disk, options.guest.diskSectors);
     this.connectReplicas((run['replication-link-gbps'] as number) * 1e9);
+    this.divergence = new DivergenceChecker(stateRanges(options.image, options.stateSymbols));
   }
 
   /** Links among replicas and spares: the dedicated replication (logging) link. */
@@ -164,6 +171,12 @@ export class World {
       livePolicy: (vmHost) => this.livePolicy(vmHost),
       random: (name) => this.sim.stream(`strategy.${name}`),
       declare: (event: StrategyEvent) => {
+        if (event.kind === 'sync-point') {
+          const vmHost = this.hosts.get(event.host);
+          if (vmHost === undefined) throw new Error(`sync-point on ${event.host}, which runs no machine`);
+          this.divergence.record(event.point, event.host, this.sim.nowNs, vmHost.machine);
+          return;
+        }
         this.events.push({ ...event, timeNs: this.sim.nowNs });
         if (this.sim.trace.on) this.sim.trace.record(`strategy.${event.kind}`, 'host' in event ? event.host : '-', {});
       },
@@ -179,4 +192,15 @@ export function checkSupport(strategy: { name: string; supports: { multiprocesso
   if (guest.diskSectors > 0 && !strategy.supports.disk) {
     throw new UnsupportedCombination(`strategy ${strategy.name} does not support guests with a disk, and workload ${workload} has one: unsupported combination`);
   }
+}
+
+/** Address ranges of the workload's state symbols in the guest image; a missing symbol is an error. */
+function stateRanges(image: Uint8Array, names: readonly string[]): ElfSymbol[] {
+  const symbols = readElfSymbols(image);
+  return names.map((name) => {
+    const symbol = symbols.get(name);
+    if (symbol === undefined) throw new Error(`state symbol ${name} is not in the guest image`);
+    if (symbol.size === 0) throw new Error(`state symbol ${name} has size 0 in the guest image`);
+    return symbol;
+  });
 }
