@@ -24,7 +24,7 @@ export function listing(): object {
       parameters: strategy.parameters,
     })),
     workloads: workloads.map((workload) => ({ name: workload.name, description: workload.description, model: workload.model, parameters: workload.parameters })),
-    scenarios: scenarios.map((scenario) => ({ name: scenario.name, description: scenario.description })),
+    scenarios: scenarios.map((scenario) => ({ name: scenario.name, description: scenario.description, parameters: scenario.parameters })),
     runParameters: RUN_PARAMETERS,
   };
 }
@@ -49,7 +49,7 @@ export async function listCommand(args: string[]): Promise<number> {
   lines.push('', 'workloads:');
   for (const workload of workloads) lines.push(`  ${workload.name.padEnd(24)} ${workload.description} (model ${workload.model})`, ...parameterLines(workload.parameters));
   lines.push('', 'scenarios:');
-  for (const scenario of scenarios) lines.push(`  ${scenario.name.padEnd(24)} ${scenario.description}`);
+  for (const scenario of scenarios) lines.push(`  ${scenario.name.padEnd(24)} ${scenario.description}`, ...parameterLines(scenario.parameters));
   lines.push('', 'run parameters (--set name=value, or run.name=value):', ...parameterLines(RUN_PARAMETERS));
   console.log(lines.join('\n'));
   return 0;

@@ -19,6 +19,10 @@ const commands: Record<string, Command> = {
     summary: 'one experiment: ftbench run --strategy S --workload W [--scenario F] [--seed N] [--set k=v ...] [--json] [--out DIR]',
     run: async (args) => (await import('./run.ts')).runCommand(args),
   },
+  explore: {
+    summary: 'crash the primary after each of its first N replies, report points that break a checker: ftbench explore --strategy S --workload W [--points N]',
+    run: async (args) => (await import('./explore.ts')).exploreCommand(args),
+  },
   check: {
     summary: 'check a history file for linearizability: ftbench check --model M FILE.json [--json] [--budget N]',
     run: async (args) => (await import('./check.ts')).checkCommand(args),

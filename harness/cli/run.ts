@@ -14,7 +14,7 @@ import { ConfigError } from '../errors.ts';
 import { writeFileAtomic } from '../report/atomic.ts';
 import { encodeEvent } from '../sim/trace.ts';
 import { runExperimentWithHistory } from '../runner/experiment.ts';
-import type { ExperimentConfig, RunReport } from '../runner/types.ts';
+import { type ExperimentConfig, type RunReport, violations } from '../runner/types.ts';
 import { readRepositoryFile } from './files.ts';
 
 function usage(): string {
@@ -25,7 +25,7 @@ function usage(): string {
     '  --workload W      workload (ftbench list)',
     '  --scenario F      fault scenario (default none)',
     '  --seed N          root seed of the run (default 1)',
-    '  --set key=value   a run, workload or strategy parameter; may be qualified run./workload./strategy.',
+    '  --set key=value   a run, workload, strategy or scenario parameter; may be qualified run./workload./strategy./scenario.',
     '  --json            print one JSON object: the run report',
     '  --out DIR         write report.json, history.json (ftbench check format) and trace.jsonl into DIR',
   ].join('\n');
@@ -69,7 +69,7 @@ export async function runCommand(args: string[]): Promise<number> {
   if (values.out !== undefined) writeOutputs(values.out, report, history, trace);
   if (values.json === true) console.log(JSON.stringify(report));
   else console.log(formatReport(report));
-  return violated(report) ? 1 : 0;
+  return violations(report.verdicts).length > 0 ? 1 : 0;
 }
 
 function parseRunArgs(args: string[]) {
@@ -97,11 +97,6 @@ function describeSettings(settings: Readonly<Record<string, string>>): string {
   return entries.length === 0 ? '' : `, ${entries.map(([key, value]) => `${key}=${value}`).join(' ')}`;
 }
 
-/** True when a checker found a violation. */
-export function violated(report: RunReport): boolean {
-  return report.verdicts.linearizable === false || report.verdicts.splitBrain || report.verdicts.divergence === true;
-}
-
 function writeOutputs(directory: string, report: RunReport, history: unknown, trace: readonly import('../sim/types.ts').TraceEvent[]): void {
   mkdirSync(directory, { recursive: true });
   writeFileAtomic(join(directory, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -120,7 +115,7 @@ export function formatReport(report: RunReport): string {
     `latency: p50 ${nsText(latencyNs.p50)}, p90 ${nsText(latencyNs.p90)}, p99 ${nsText(latencyNs.p99)}, max ${nsText(latencyNs.max)}`,
     `replication: ${replication.bytes} bytes in ${replication.messages} messages, ${replication.mbitPerSec} Mbit/s, ${replication.bytesPerOp ?? '-'} bytes/op`,
     `failover: ${failover === null ? 'none' : `detection ${nsText(failover.detectionNs)}, client-seen downtime ${nsText(failover.downtimeNs)}${failover.recovered ? '' : ' (never recovered)'}`}`,
-    `verdicts: linearizable ${verdicts.linearizable}, split brain ${verdicts.splitBrain}, divergence ${verdicts.divergence ?? 'n/a'}`,
+    `verdicts: linearizable ${verdicts.linearizable}, split brain ${verdicts.splitBrain}, divergence ${verdicts.divergence ?? 'n/a'}, liveness ${verdicts.liveness ?? 'n/a'}, exactly once ${verdicts.exactlyOnce}`,
     `instructions: ${Object.entries(report.instructions).map(([host, count]) => `${host} ${count}`).join(', ')}`,
     ...Object.entries(report.strategyFigures).map(([name, value]) => `${name}: ${value ?? '-'}`),
     `virtual time: ${report.virtualSeconds.toFixed(3)} s, wall time: ${report.wallSeconds.toFixed(2)} s, trace ${report.traceHash?.slice(0, 16) ?? '-'}`,

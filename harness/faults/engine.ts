@@ -2,6 +2,7 @@
  * Turns a declarative scenario into simulation events on one run's world, and measures what the
  * faults did to the clients: how soon a replica noticed, and how long clients went unanswered.
  */
+import type { ParameterValues } from '../params.ts';
 import type { TimeNs } from '../sim/types.ts';
 import type { Operation } from '../../workloads/client/types.ts';
 import type { World } from '../runner/world.ts';
@@ -34,18 +35,35 @@ export interface ScheduledFaults {
   readonly fired: Array<{ readonly timeNs: TimeNs; readonly action: FaultAction }>;
   /** Failover figures, or null if no crash or partition fired. */
   failover(world: World, history: readonly Operation[]): FailoverFigures | null;
+  /**
+   * The liveness verdict of a scenario with a healed phase: true if clients got a successful reply
+   * within its bound after the heal; 'unknown' if no client was still asking by then (the run was
+   * too short to tell); null for scenarios without one.
+   */
+  liveness(history: readonly Operation[]): boolean | 'unknown' | null;
 }
 
-/** Schedules every step of `scenario` on `world`. */
-export function scheduleFaults(world: World, scenario: Scenario, targets: FaultTargets): ScheduledFaults {
+/** Schedules every step of `scenario` (for these parameter values) on `world`. */
+export function scheduleFaults(world: World, scenario: Scenario, parameters: ParameterValues, targets: FaultTargets): ScheduledFaults {
   const fired: ScheduledFaults['fired'] = [];
   const apply = (action: FaultAction) => {
     fired.push({ timeNs: world.sim.nowNs, action });
     if (world.sim.trace.on) world.sim.trace.record('fault', '-', { action: action.kind, scenario: scenario.name });
     applyAction(world, targets, action);
   };
-  for (const step of scenario.steps) arm(world, targets, step, apply);
-  return { fired, failover: (runWorld, history) => measureFailover(runWorld, fired, history) };
+  for (const step of scenario.steps(parameters, world.sim.stream(`faults.${scenario.name}`))) arm(world, targets, step, apply);
+  const phase = scenario.liveness?.(parameters);
+  return {
+    fired,
+    failover: (runWorld, history) => measureFailover(runWorld, fired, history),
+    liveness: (history) => {
+      if (phase === undefined) return null;
+      const healedNs = targets.clientStartNs + phase.healedAtMs * 1_000_000;
+      const deadlineNs = healedNs + phase.boundMs * 1_000_000;
+      if (!history.some((operation) => operation.lastSentNs >= healedNs)) return 'unknown';
+      return history.some((operation) => operation.status === 'ok' && operation.returnNs! > healedNs && operation.returnNs! <= deadlineNs);
+    },
+  };
 }
 
 function arm(world: World, targets: FaultTargets, step: FaultStep, apply: (action: FaultAction) => void): void {

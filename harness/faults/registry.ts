@@ -1,59 +1,61 @@
 import { ConfigError, listAccepted } from '../errors.ts';
-import type { Scenario } from './types.ts';
+import { type ParameterSpec, type ParameterValues, integerParameter, validateSpecs } from '../params.ts';
+import { randomSchedule, RANDOM_PARAMETERS } from './random-schedule.ts';
+import type { FaultStep, HostRole, Scenario } from './types.ts';
 
-/** The scenarios every strategy is measured under. Times are after the clients started. */
+const atMs: ParameterSpec = { name: 'at-ms', description: 'when the fault strikes, ms after the clients started', kind: 'integer', default: 100, min: 0, max: 3_600_000 };
+const healMs: ParameterSpec = { name: 'heal-ms', description: 'when the partition heals, ms after the clients started', kind: 'integer', default: 600, min: 0, max: 3_600_000 };
+const nth: ParameterSpec = { name: 'nth', description: 'crash right after this many client replies left the host (1 = the first)', kind: 'integer', default: 10, min: 1, max: 10_000_000 };
+
+const at = (parameters: ParameterValues, name = 'at-ms') => ({ kind: 'at' as const, afterClientStartMs: integerParameter(parameters, name) });
+
+function crashAt(name: string, description: string, roles: readonly HostRole[]): Scenario {
+  return { name, description, parameters: [atMs], steps: (parameters) => [{ trigger: at(parameters), action: { kind: 'crash', roles } }] };
+}
+
+function partitionFor(name: string, description: string, a: readonly HostRole[], b: readonly HostRole[]): Scenario {
+  return {
+    name,
+    description,
+    parameters: [atMs, healMs],
+    steps: (parameters): FaultStep[] => [
+      { trigger: at(parameters), action: { kind: 'partition', a, b, direction: 'both' } },
+      { trigger: at(parameters, 'heal-ms'), action: { kind: 'heal' } },
+    ],
+  };
+}
+
+/** The scenarios every strategy is measured under. Times count from when the clients started. */
 export const scenarios: readonly Scenario[] = [
-  { name: 'none', description: 'no faults', steps: [] },
-  {
-    name: 'crash-primary',
-    description: 'fail-stop crash of the primary 100 ms into the run',
-    steps: [{ trigger: { kind: 'at', afterClientStartMs: 100 }, action: { kind: 'crash', roles: ['primary'] } }],
-  },
-  {
-    name: 'crash-backup',
-    description: 'fail-stop crash of the backup 100 ms into the run; the primary must go on alone',
-    steps: [{ trigger: { kind: 'at', afterClientStartMs: 100 }, action: { kind: 'crash', roles: ['backup'] } }],
-  },
-  {
-    name: 'crash-both',
-    description: 'primary and backup crash at the same moment, 100 ms into the run: the service is lost',
-    steps: [{ trigger: { kind: 'at', afterClientStartMs: 100 }, action: { kind: 'crash', roles: ['primary', 'backup'] } }],
-  },
+  { name: 'none', description: 'no faults', parameters: [], steps: () => [] },
+  crashAt('crash-primary', 'fail-stop crash of the primary at at-ms', ['primary']),
+  crashAt('crash-backup', 'fail-stop crash of the backup at at-ms; the primary must go on alone', ['backup']),
+  crashAt('crash-both', 'primary and backup crash at the same moment (at-ms): the service is lost', ['primary', 'backup']),
   {
     name: 'crash-primary-after-reply',
-    description: 'crash the primary right after its 10th client reply leaves it, before anything else happens',
-    steps: [{ trigger: { kind: 'after-reply', role: 'primary', nth: 10 }, action: { kind: 'crash', roles: ['primary'] } }],
+    description: 'crash the primary right after its nth client reply leaves it, before anything else happens',
+    parameters: [nth],
+    steps: (parameters) => [{ trigger: { kind: 'after-reply', role: 'primary', nth: integerParameter(parameters, 'nth') }, action: { kind: 'crash', roles: ['primary'] } }],
   },
-  {
-    name: 'partition-replicas',
-    description: 'cut the primary from the backup (both still reach storage and clients) at 100 ms, heal at 600 ms',
-    steps: [
-      { trigger: { kind: 'at', afterClientStartMs: 100 }, action: { kind: 'partition', a: ['primary'], b: ['backup'], direction: 'both' } },
-      { trigger: { kind: 'at', afterClientStartMs: 600 }, action: { kind: 'heal' } },
-    ],
-  },
-  {
-    name: 'partition-primary-storage',
-    description: 'cut the primary from the shared storage at 100 ms, heal at 600 ms',
-    steps: [
-      { trigger: { kind: 'at', afterClientStartMs: 100 }, action: { kind: 'partition', a: ['primary'], b: ['storage'], direction: 'both' } },
-      { trigger: { kind: 'at', afterClientStartMs: 600 }, action: { kind: 'heal' } },
-    ],
-  },
-  {
-    name: 'isolate-primary',
-    description: 'clients cannot reach the primary from 100 ms (it still reaches the backup and storage); heal at 600 ms',
-    steps: [
-      { trigger: { kind: 'at', afterClientStartMs: 100 }, action: { kind: 'partition', a: ['clients'], b: ['primary'], direction: 'both' } },
-      { trigger: { kind: 'at', afterClientStartMs: 600 }, action: { kind: 'heal' } },
-    ],
-  },
+  partitionFor('partition-replicas', 'cut the primary from the backup at at-ms (both still reach storage and clients); heal at heal-ms', ['primary'], ['backup']),
+  partitionFor('partition-primary-storage', 'cut the primary from the shared storage at at-ms; heal at heal-ms', ['primary'], ['storage']),
+  partitionFor('isolate-primary', 'clients cannot reach the primary from at-ms (it still reaches the backup and storage); heal at heal-ms', ['clients'], ['primary']),
   {
     name: 'lossy-links',
-    description: '5% loss on every link from the start; retries and retransmissions must hide it',
-    steps: [{ trigger: { kind: 'at', afterClientStartMs: 0 }, action: { kind: 'loss', probability: 0.05 } }],
+    description: 'loss on every link from the start; retries and retransmissions must hide it',
+    parameters: [{ name: 'loss', description: 'loss probability of every link', kind: 'number', default: 0.05, min: 0, max: 0.9 }],
+    steps: (parameters) => [{ trigger: { kind: 'at', afterClientStartMs: 0 }, action: { kind: 'loss', probability: parameters.loss as number } }],
+  },
+  {
+    name: 'random',
+    description: 'a fault phase of random crashes, partitions and loss drawn from the seed, then a healed phase in which clients must progress',
+    parameters: RANDOM_PARAMETERS,
+    steps: randomSchedule,
+    liveness: (parameters) => ({ healedAtMs: integerParameter(parameters, 'fault-phase-ms'), boundMs: integerParameter(parameters, 'liveness-bound-ms') }),
   },
 ];
+
+for (const scenario of scenarios) validateSpecs(`scenario ${scenario.name}`, scenario.parameters);
 
 /** The scenario called `name`; an unknown name is an error listing them. */
 export function findScenario(name: string): Scenario {

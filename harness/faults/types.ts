@@ -1,3 +1,6 @@
+import type { ParameterSpec, ParameterValues } from '../params.ts';
+import type { RandomStream } from '../sim/random.ts';
+
 /**
  * Fault scenarios as data: a named list of steps, each a trigger and an action on hosts named by
  * role. The engine (`engine.ts`) turns them into simulation events, so a scenario reads like its
@@ -44,12 +47,26 @@ export interface FaultStep {
   readonly action: FaultAction;
 }
 
-/** A named, declarative fault scenario. */
+/**
+ * The liveness phase of a scenario: from `healedAtMs` after the clients started, every fault is
+ * healed, and clients must get a successful reply within `boundMs` (FoundationDB/TigerBeetle style:
+ * safety under faults, then progress once they stop).
+ */
+export interface LivenessPhase {
+  readonly healedAtMs: number;
+  readonly boundMs: number;
+}
+
+/** A named fault scenario: declared parameters, and the steps they give. */
 export interface Scenario {
   /** Name on the command line. */
   readonly name: string;
   /** One line for `ftbench list`: what it does to the hosts. */
   readonly description: string;
-  /** Its steps, in any order; each fires once. */
-  readonly steps: readonly FaultStep[];
+  /** Its parameters (`--set scenario.name=value`). */
+  readonly parameters: readonly ParameterSpec[];
+  /** Its steps for these values; `random` is the scenario's own stream, for generated schedules. */
+  steps(parameters: ParameterValues, random: RandomStream): readonly FaultStep[];
+  /** Its liveness phase, if it has one. */
+  liveness?(parameters: ParameterValues): LivenessPhase;
 }

@@ -73,7 +73,11 @@ export function runExperimentWithHistory(config: ExperimentConfig, readImage: (p
   const strategy = findStrategy(config.strategy);
   const workload = findWorkload(config.workload);
   const scenario = findScenario(config.scenario);
-  const settings = resolveSettings(config.settings, { run: RUN_PARAMETERS, workload: workload.parameters, strategy: strategy.parameters }, { run: 'run', workload: workload.name, strategy: strategy.name });
+  const settings = resolveSettings(
+    config.settings,
+    { run: RUN_PARAMETERS, workload: workload.parameters, strategy: strategy.parameters, scenario: scenario.parameters },
+    { run: 'run', workload: workload.name, strategy: strategy.name, scenario: scenario.name },
+  );
   const guest = workload.guest(settings.workload);
   checkSupport(strategy, workload.name, guest);
   const { run } = settings;
@@ -92,7 +96,7 @@ export function runExperimentWithHistory(config: ExperimentConfig, readImage: (p
   world.setClientLoss(driver.hosts, run['client-loss'] as number);
   const instance = strategy.create(world.strategyContext());
   const clientStartNs = integerParameter(run, 'client-start-ms') * 1_000_000;
-  const faults = scheduleFaults(world, scenario, { clientHosts: driver.hosts, service: workload.name, clientStartNs });
+  const faults = scheduleFaults(world, scenario, settings.scenario, { clientHosts: driver.hosts, service: workload.name, clientStartNs });
   world.sim.schedule(0, () => instance.start());
   world.sim.schedule(clientStartNs, () => driver.start());
   const endNs = Math.round((run['max-virtual-seconds'] as number) * 1e9);
@@ -109,7 +113,7 @@ export function runExperimentWithHistory(config: ExperimentConfig, readImage: (p
     workload: workload.name,
     scenario: scenario.name,
     seed: config.seed,
-    params: { run: settings.run, workload: settings.workload, strategy: settings.strategy },
+    params: { run: settings.run, workload: settings.workload, strategy: settings.strategy, scenario: settings.scenario },
     ...outcomeCounts(history),
     throughputOpsPerSec: roundOrNull(throughputOpsPerSec(history)),
     latencyNs: summariseLatency(latencies(history)),
@@ -119,6 +123,8 @@ export function runExperimentWithHistory(config: ExperimentConfig, readImage: (p
       linearizable: checkLinearizable(workload.model, checkable, init, integerParameter(run, 'check-budget')),
       splitBrain: world.network.contestedClaims > 0 || world.network.deposedReplies > 0,
       divergence: world.divergence.verdict(),
+      liveness: faults.liveness(history),
+      exactlyOnce: world.exactlyOnce.verdict(),
     },
     instructions: Object.fromEntries([...world.hosts].map(([name, host]) => [name, host.counters.instructions])),
     strategyFigures: instance.figures(),

@@ -1,8 +1,8 @@
 /**
  * The run-level settings of an experiment (load, bounds, host CPU, links) and the resolution of
- * `--set key=value` over the three owners of parameters: the run, the workload and the strategy.
- * A key may be qualified (`run.clients`, `workload.mix`, `strategy.epoch-ms`); an unqualified key
- * must belong to exactly one owner.
+ * `--set key=value` over the four owners of parameters: the run, the workload, the strategy and the
+ * fault scenario. A key may be qualified (`run.clients`, `workload.mix`, `strategy.epoch-ms`,
+ * `scenario.at-ms`); an unqualified key must belong to exactly one owner.
  */
 import { ConfigError, listAccepted } from '../errors.ts';
 import { type ParameterSpec, type ParameterValues, resolveParameters, validateSpecs } from '../params.ts';
@@ -30,13 +30,14 @@ export const RUN_PARAMETERS: readonly ParameterSpec[] = [
 validateSpecs('run', RUN_PARAMETERS);
 
 /** Parameter owners, in the order an unqualified key is looked up in error messages. */
-export type ParameterOwner = 'run' | 'workload' | 'strategy';
+export type ParameterOwner = 'run' | 'workload' | 'strategy' | 'scenario';
 
 /** Resolved values of the three owners, and which keys the user set explicitly. */
 export interface ResolvedSettings {
   readonly run: ParameterValues;
   readonly workload: ParameterValues;
   readonly strategy: ParameterValues;
+  readonly scenario: ParameterValues;
   /** Keys set with --set, qualified as `owner.name`. */
   readonly explicit: ReadonlySet<string>;
 }
@@ -47,9 +48,9 @@ export function resolveSettings(
   specs: Readonly<Record<ParameterOwner, readonly ParameterSpec[]>>,
   names: Readonly<Record<ParameterOwner, string>>,
 ): ResolvedSettings {
-  const byOwner: Record<ParameterOwner, Record<string, string>> = { run: {}, workload: {}, strategy: {} };
+  const byOwner: Record<ParameterOwner, Record<string, string>> = { run: {}, workload: {}, strategy: {}, scenario: {} };
   const explicit = new Set<string>();
-  const owners: ParameterOwner[] = ['run', 'workload', 'strategy'];
+  const owners: ParameterOwner[] = ['run', 'workload', 'strategy', 'scenario'];
   for (const [key, value] of Object.entries(settings)) {
     const [owner, name] = ownerOf(key, specs, owners);
     byOwner[owner][name] = value;
@@ -59,6 +60,7 @@ export function resolveSettings(
     run: resolveParameters('run', specs.run, byOwner.run),
     workload: resolveParameters(`workload ${names.workload}`, specs.workload, byOwner.workload),
     strategy: resolveParameters(`strategy ${names.strategy}`, specs.strategy, byOwner.strategy),
+    scenario: resolveParameters(`scenario ${names.scenario}`, specs.scenario, byOwner.scenario),
     explicit,
   };
 }

@@ -29,6 +29,10 @@ export interface Verdicts {
   readonly splitBrain: boolean;
   /** Backup and primary application state differed at a declared sync point (null: no sync points). */
   readonly divergence: CheckValue;
+  /** Scenarios with a healed phase: clients made progress within its bound after the heal (null: no such phase). */
+  readonly liveness: CheckValue;
+  /** No operation was answered two different ways (executed twice) by the service's hosts. */
+  readonly exactlyOnce: boolean;
 }
 
 /** Everything one run reports (`ftbench run --json` prints exactly this). */
@@ -38,7 +42,7 @@ export interface RunReport {
   readonly scenario: string;
   readonly seed: number;
   /** Resolved parameter values of the run, the workload and the strategy. */
-  readonly params: { readonly run: ParameterValues; readonly workload: ParameterValues; readonly strategy: ParameterValues };
+  readonly params: { readonly run: ParameterValues; readonly workload: ParameterValues; readonly strategy: ParameterValues; readonly scenario: ParameterValues };
   /** Operations that completed with an ok reply. */
   readonly opsCompleted: number;
   /** Operations refused with an error reply (no effect). */
@@ -66,4 +70,15 @@ export interface RunReport {
   readonly traceHash: string | null;
   /** Wall-clock seconds the run took (the only field that differs between identical runs). */
   readonly wallSeconds: number;
+}
+
+/** Names of the verdicts that object, empty when every checker passed (or could not decide). */
+export function violations(verdicts: Verdicts): string[] {
+  const found: string[] = [];
+  if (verdicts.linearizable === false) found.push('linearizable');
+  if (verdicts.splitBrain) found.push('splitBrain');
+  if (verdicts.divergence === true) found.push('divergence');
+  if (verdicts.liveness === false) found.push('liveness');
+  if (!verdicts.exactlyOnce) found.push('exactlyOnce');
+  return found;
 }

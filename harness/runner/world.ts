@@ -21,6 +21,7 @@ import type { GuestSpec } from '../../workloads/types.ts';
 import type { StrategyContext, StrategyEvent } from '../../strategies/types.ts';
 import { type ElfSymbol, readElfSymbols } from '../vm/symbols.ts';
 import { DivergenceChecker } from './divergence.ts';
+import { ExactlyOnceChecker } from './exactly-once.ts';
 import type { TimedStrategyEvent } from './types.ts';
 
 /** Slices: at most 100 µs of a 1 GIPS CPU between looks at the clock, at least 1 µs. */
@@ -53,6 +54,8 @@ export class World {
   readonly disk: string;
   /** Compares replicas' application state at the sync points strategies declare. */
   readonly divergence: DivergenceChecker;
+  /** Watches every reply to a client for operations answered two different ways. */
+  readonly exactlyOnce: ExactlyOnceChecker;
   private readonly storageClients = new Map<string, StorageClient>();
   private readonly hostCreatedListeners: Array<(host: VmHost) => void> = [];
   private readonly instructionsPerSecond: number;
@@ -72,6 +75,8 @@ export class World {
     if (options.guest.diskSectors > 0) this.storage.createDisk(this.disk, options.guest.diskSectors);
     this.connectReplicas((run['replication-link-gbps'] as number) * 1e9);
     this.divergence = new DivergenceChecker(stateRanges(options.image, options.stateSymbols));
+    this.exactlyOnce = new ExactlyOnceChecker(this.network);
+    this.onHostCreated((host) => host.onEmit((output) => this.exactlyOnce.observe(host.name, output)));
   }
 
   /** Links among replicas and spares: the dedicated replication (logging) link. */

@@ -1,0 +1,52 @@
+/**
+ * Random fault schedules for soak runs, drawn from the run's seed: during the fault phase, a
+ * number of faults at random moments (a replica crash, partitions between replicas, replica and
+ * storage, or clients and the primary, each healed after a random while, and loss bursts); at the
+ * end of the phase everything is healed, and the liveness phase begins.
+ */
+import { type ParameterSpec, type ParameterValues, integerParameter } from '../params.ts';
+import type { RandomStream } from '../sim/random.ts';
+import type { FaultAction, FaultStep, HostRole } from './types.ts';
+
+export const RANDOM_PARAMETERS: readonly ParameterSpec[] = [
+  { name: 'faults', description: 'faults drawn for the fault phase', kind: 'integer', default: 4, min: 0, max: 1000 },
+  { name: 'fault-phase-ms', description: 'length of the fault phase, ms after the clients started', kind: 'integer', default: 500, min: 1, max: 3_600_000 },
+  { name: 'liveness-bound-ms', description: 'after the heal, clients must get a reply within this', kind: 'integer', default: 1000, min: 1, max: 3_600_000 },
+  { name: 'crashes', description: 'replica crashes allowed in the fault phase (at most one per spare plus one)', kind: 'integer', default: 1, min: 0, max: 100 },
+];
+
+/** The kinds of fault a random schedule draws from, with the action that starts each. */
+const PARTITIONS: ReadonlyArray<readonly [readonly HostRole[], readonly HostRole[]]> = [
+  [['primary'], ['backup']],
+  [['primary'], ['storage']],
+  [['backup'], ['storage']],
+  [['clients'], ['primary']],
+];
+
+export function randomSchedule(parameters: ParameterValues, random: RandomStream): FaultStep[] {
+  const phaseMs = integerParameter(parameters, 'fault-phase-ms');
+  let crashesLeft = integerParameter(parameters, 'crashes');
+  const steps: FaultStep[] = [];
+  for (let index = 0; index < integerParameter(parameters, 'faults'); index++) {
+    const startMs = random.int(0, phaseMs - 1);
+    const kind = random.int(0, crashesLeft > 0 ? 2 : 1);
+    if (kind === 2) {
+      crashesLeft--;
+      steps.push({ trigger: { kind: 'at', afterClientStartMs: startMs }, action: { kind: 'crash', roles: [random.pick(['service-owner', 'backup'] as const)] } });
+      continue;
+    }
+    const action: FaultAction = kind === 0 ? partition(random) : { kind: 'loss', probability: random.int(1, 20) / 100 };
+    steps.push({ trigger: { kind: 'at', afterClientStartMs: startMs }, action });
+    // Half the partitions heal (with every other) before the phase ends; the rest at its end.
+    if (kind === 0 && random.chance(1, 2)) steps.push({ trigger: { kind: 'at', afterClientStartMs: random.int(startMs, phaseMs) }, action: { kind: 'heal' } });
+  }
+  // The healed phase: every partition healed and every link clean again.
+  steps.push({ trigger: { kind: 'at', afterClientStartMs: phaseMs }, action: { kind: 'heal' } });
+  steps.push({ trigger: { kind: 'at', afterClientStartMs: phaseMs }, action: { kind: 'loss', probability: 0 } });
+  return steps;
+}
+
+function partition(random: RandomStream): FaultAction {
+  const [a, b] = random.pick(PARTITIONS);
+  return { kind: 'partition', a, b, direction: random.chance(1, 4) ? 'a-to-b' : 'both' };
+}
