@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { readRepositoryFile } from '../cli/files.ts';
+import { runExperiment, runExperimentWithHistory } from './experiment.ts';
+import { violations } from './types.ts';
+
+const small = { operations: '80' };
+
+test('the counter under none completes every operation, linearizably, with a well-formed history', () => {
+  const { report, history } = runExperimentWithHistory({ strategy: 'none', workload: 'counter', scenario: 'none', seed: 3, settings: small }, readRepositoryFile);
+  assert.equal(report.opsCompleted, 80);
+  assert.equal(report.opsUnknown, 0);
+  assert.equal(report.verdicts.linearizable, true);
+  assert.deepEqual(violations(report.verdicts), []);
+  assert.equal(report.replication.bytes, 0, 'nothing crosses a replication channel without replication');
+  assert.ok(report.throughputOpsPerSec! > 0);
+  assert.ok(report.latencyNs.p50! >= 2 * 100_000, 'at least a round trip of 2 x 100 µs');
+  assert.ok(report.instructions.primary! > 0);
+  assert.equal(history.operations.length, 80);
+  for (const operation of history.operations) assert.ok(operation.return! > operation.call);
+});
+
+test('same seed gives the same report apart from wallSeconds; another seed another trace', () => {
+  const config = { strategy: 'none', workload: 'counter', scenario: 'lossy-links', seed: 9, settings: small };
+  const strip = (report: ReturnType<typeof runExperiment>) => JSON.stringify({ ...report, wallSeconds: 0 });
+  const first = runExperiment(config, readRepositoryFile);
+  assert.equal(strip(runExperiment(config, readRepositoryFile)), strip(first));
+  assert.notEqual(runExperiment({ ...config, seed: 10 }, readRepositoryFile).traceHash, first.traceHash);
+});
+
+test('with client-link loss, retries happen and no operation takes effect twice', () => {
+  const report = runExperiment({ strategy: 'none', workload: 'counter', scenario: 'none', seed: 4, settings: { ...small, 'client-loss': '0.3', 'max-attempts': '40' } }, readRepositoryFile);
+  assert.equal(report.opsCompleted, 80);
+  assert.equal(report.verdicts.linearizable, true);
+  assert.equal(report.verdicts.exactlyOnce, true);
+  assert.ok(report.latencyNs.max! > 20_000_000, 'some operation needed a retry after the 20 ms timeout');
+});
+
+test('a crash of the unreplicated primary loses the service: operations end unknown, clients never recover', () => {
+  const report = runExperiment({ strategy: 'none', workload: 'counter', scenario: 'crash-primary', seed: 5, settings: { operations: '100000', 'duration-ms': '200', 'scenario.at-ms': '50' } }, readRepositoryFile);
+  assert.ok(report.opsUnknown > 0);
+  assert.equal(report.failover?.recovered, false);
+  assert.equal(report.verdicts.linearizable, true, 'lost operations are unknown, not wrong');
+});
+
+test('bad settings are refused before anything runs, naming the value', () => {
+  const run = (settings: Record<string, string>, strategy = 'none') => () => runExperiment({ strategy, workload: 'counter', scenario: 'none', seed: 1, settings }, readRepositoryFile);
+  assert.throws(run({ clients: '0' }), /run parameter clients = "0" is not valid/);
+  assert.throws(run({ 'workload.nope': '1' }), /workload counter has no parameter nope/);
+  assert.throws(run({ 'fleet.clients': '1' }), /"fleet" is not an owner of parameters/);
+  assert.throws(run({}, 'nope'), /unknown strategy "nope"/);
+});
