@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { LAN_LINK } from '../net/config.ts';
+import { Network } from '../net/network.ts';
+import { Simulation } from '../sim/simulation.ts';
+import { Machine } from '../vm/machine.ts';
+import { RAM_BASE } from '../vm/memory-map.ts';
+import type { Platform } from '../vm/types.ts';
+import { encodeReply } from '../../workloads/protocol.ts';
+import { DivergenceChecker } from './divergence.ts';
+import { ExactlyOnceChecker } from './exactly-once.ts';
+
+function network() {
+  const net = new Network(new Simulation({ seed: 1 }), { defaultLink: LAN_LINK });
+  net.addHost('primary', 'replica');
+  net.addHost('backup', 'replica');
+  return { net, client: net.addHost('client-0', 'client') };
+}
+
+const reply = (destination: number, sequence: number, value: number) => ({
+  kind: 'frame' as const, destination, retired: 0, timeNs: 0,
+  bytes: encodeReply({ client: 0, sequence, status: 0, payload: Uint8Array.of(value) }),
+});
+
+test('exactly once: the same reply twice is a retry answered from the duplicate table; a different one is a second execution', () => {
+  const { net, client } = network();
+  const checker = new ExactlyOnceChecker(net);
+  checker.observe('primary', reply(client.address, 1, 11));
+  checker.observe('backup', reply(client.address, 1, 11));
+  checker.observe('primary', reply(client.address, 2, 12));
+  assert.equal(checker.verdict(), true);
+  checker.observe('backup', reply(client.address, 2, 13));
+  assert.equal(checker.verdict(), false);
+  assert.deepEqual(checker.firstConflict, { client: 0, sequence: 2, first: { host: 'primary', status: 0 }, second: { host: 'backup', status: 0 } });
+});
+
+test('exactly once ignores frames to non-clients and counts malformed replies', () => {
+  const { net, client } = network();
+  const checker = new ExactlyOnceChecker(net);
+  checker.observe('primary', { ...reply(net.host('backup').address, 1, 1) });
+  checker.observe('primary', { kind: 'frame', destination: client.address, retired: 0, timeNs: 0, bytes: Uint8Array.of(1, 2, 3) });
+  assert.equal(checker.repliesSeen, 0);
+  assert.equal(checker.malformedReplies, 1);
+});
+
+const quiet: Platform = {
+  readTime: () => 0, readCycle: () => 0, readEntropy: () => 0, scheduleHart: (runnable) => ({ hart: runnable[0]!, quantum: 1 }),
+  transmitFrame: () => {}, startDiskRequest: () => {}, writeConsole: () => {}, timerCompareChanged: () => {},
+};
+
+test('divergence: equal state at a point agrees, different state diverges, single reports compare nothing', () => {
+  const state = [{ address: RAM_BASE + 0x1000, size: 6 }];
+  const checker = new DivergenceChecker(state);
+  const primary = new Machine({ platform: quiet, ramBytes: 1 << 16 });
+  const backup = new Machine({ platform: quiet, ramBytes: 1 << 16 });
+  checker.record(100, 'primary', 0, primary);
+  assert.equal(checker.verdict(), null);
+  checker.record(100, 'backup', 0, backup);
+  assert.equal(checker.verdict(), false);
+  primary.writeMemory(RAM_BASE + 0x1005, Uint8Array.of(1)); // inside the 6-byte state, in the odd tail
+  checker.record(200, 'primary', 0, primary);
+  checker.record(200, 'backup', 0, backup);
+  assert.equal(checker.verdict(), true);
+  assert.equal(checker.firstDivergence?.point, 200);
+  backup.writeMemory(RAM_BASE + 0x1006, Uint8Array.of(9)); // outside the state: does not count
+  assert.equal(checker.stateDigest(backup), new DivergenceChecker(state).stateDigest(new Machine({ platform: quiet, ramBytes: 1 << 16 })));
+});
