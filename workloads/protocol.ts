@@ -10,7 +10,7 @@ export const REPLY_MAGIC = 0x3150_5246; // "FRP1" little-endian
 export const HEADER_BYTES = 16;
 
 /** Reply status codes. */
-export const ReplyStatus = { ok: 0, malformed: 1, unknownOperation: 2, badArgument: 3, tooLarge: 4 } as const;
+export const ReplyStatus = { ok: 0, malformed: 1, unknownOperation: 2, badArgument: 3, tooLarge: 4, ioError: 5 } as const;
 export type ReplyStatusCode = (typeof ReplyStatus)[keyof typeof ReplyStatus];
 
 /** A request as the client sends it. */

@@ -76,6 +76,11 @@ void ftb_nic_wait(void) {
     write_register(FTB_NIC_IRQ_STATUS, 1u);
     if (ftb_nic_peek(&frame)) break;
     ftb_wait_for_interrupt();
+    /* wfi also wakes for other pending interrupts (a timer, say), which stay pending while MIE is
+     * clear: open the window so their handlers run, or this loop would spin on them. A caller
+     * that had interrupts off keeps them off and spins until its frame comes, as it asked. */
+    ftb_interrupts_restore(interrupts);
+    ftb_interrupts_disable();
   }
   ftb_mmio_write32(FTB_EIC_BASE, FTB_EIC_ENABLE + 4u * hart, routed);
   write_register(FTB_NIC_IRQ_ENABLE, device_enabled);

@@ -1,0 +1,80 @@
+/**
+ * Bulk network transfer (the VMware FT paper's netperf experiment): receive mode streams chunks
+ * into the guest, transmit mode pulls chunks out of it. Model `byte-stream` (model.ts beside this
+ * file). Wire format in workloads/README.md ("net-bulk").
+ */
+import { ByteReader, DecodeError } from '../../harness/net/codec.ts';
+import { integerParameter, stringParameter, type ParameterValues } from '../../harness/params.ts';
+import type { ClientCodec } from '../client/types.ts';
+import type { Workload } from '../types.ts';
+import type { ByteStreamInput, ByteStreamOutput } from '../../harness/check/models/byte-stream.ts';
+
+export const NET_OPERATION = { push: 1, pull: 2 } as const;
+/** Largest chunk: a pull reply carries an 8-byte offset and the chunk in one frame. */
+export const NET_MAX_CHUNK_BYTES = 2016;
+
+/** Byte `offset` of the guest's transmit stream (net-bulk.c's net_pattern). */
+export function streamPattern(offset: number): number {
+  return Math.imul(offset % 0x1_0000_0000, 2654435761) >>> 24;
+}
+
+/** The bytes a client pushes for a chunk: derived from its seed, so the input alone describes them. */
+export function pushedBytes(bytes: number, seed: number): Uint8Array {
+  const chunk = new Uint8Array(bytes);
+  for (let index = 0; index < bytes; index++) chunk[index] = Math.imul((seed + index) | 0, 2246822519) >>> 24;
+  return chunk;
+}
+
+function fnv1a(bytes: Uint8Array): number {
+  let hash = 0x811c9dc5;
+  for (const byte of bytes) hash = Math.imul(hash ^ byte, 16777619) >>> 0;
+  return hash;
+}
+
+export const netBulkCodec: ClientCodec<ByteStreamInput, ByteStreamOutput> = {
+  encode(input) {
+    if (!Number.isInteger(input.bytes) || input.bytes < 1 || input.bytes > NET_MAX_CHUNK_BYTES) throw new RangeError(`chunk of ${input.bytes} bytes: expected 1 to ${NET_MAX_CHUNK_BYTES}`);
+    if (input.op === 'push') return { operation: NET_OPERATION.push, payload: pushedBytes(input.bytes, input.seed) };
+    const payload = new Uint8Array(2);
+    new DataView(payload.buffer).setUint16(0, input.bytes, true);
+    return { operation: NET_OPERATION.pull, payload };
+  },
+  decode(input, payload) {
+    const reader = new ByteReader(payload);
+    const offset = reader.u64();
+    if (input.op === 'push') {
+      const checksum = reader.u32();
+      reader.end();
+      // The guest consumed other bytes than the ones sent: the transfer corrupted them.
+      if (checksum !== fnv1a(pushedBytes(input.bytes, input.seed))) throw new DecodeError(`push checksum 0x${checksum.toString(16)} does not match the chunk sent`);
+      return { offset };
+    }
+    const chunk = reader.raw(input.bytes);
+    reader.end();
+    const start = offset - input.bytes;
+    for (let index = 0; index < chunk.length; index++) {
+      if (chunk[index] !== streamPattern(start + index)) throw new DecodeError(`pulled byte ${index} of the chunk at offset ${start} is not the stream's`);
+    }
+    return { offset };
+  },
+};
+
+export const netBulkWorkload: Workload<ByteStreamInput, ByteStreamOutput> = {
+  name: 'net-bulk',
+  description: 'bulk network receive (clients push chunks) or transmit (clients pull chunks), as netperf in the VMware FT paper',
+  parameters: [
+    { name: 'mode', description: 'receive: clients stream data into the guest; transmit: the guest streams data out in replies', kind: 'enum', default: 'receive', values: ['receive', 'transmit'] },
+    { name: 'chunk-bytes', description: 'bytes per chunk (per request in receive mode, per reply in transmit mode)', kind: 'integer', default: 2000, min: 1, max: NET_MAX_CHUNK_BYTES },
+  ],
+  model: 'byte-stream',
+  modelInit: () => 0,
+  stateSymbols: ['net_bulk_state', 'ftb_duplicate_table'],
+  guest: () => ({ image: 'workloads/net-bulk/bin/net-bulk.elf', harts: 1, ramBytes: 2 * 1024 * 1024, diskSectors: 0, bootArguments: {} }),
+  defaultLoad: () => ({ kind: 'closed', clients: 4, thinkTimeNs: 0 }),
+  codec: netBulkCodec,
+  generator(parameters: ParameterValues) {
+    const bytes = integerParameter(parameters, 'chunk-bytes');
+    const receive = stringParameter(parameters, 'mode') === 'receive';
+    return (random) => (receive ? { op: 'push', bytes, seed: random.nextUint32() } : { op: 'pull', bytes });
+  },
+};
