@@ -50,3 +50,14 @@ test('bad settings are refused before anything runs, naming the value', () => {
   assert.throws(run({ 'fleet.clients': '1' }), /"fleet" is not an owner of parameters/);
   assert.throws(run({}, 'nope'), /unknown strategy "nope"/);
 });
+
+test('every registered workload runs end to end under none: operations complete, the history checks out', async () => {
+  const { workloads } = await import('../../workloads/registry.ts');
+  for (const workload of workloads) {
+    const report = runExperiment({ strategy: 'none', workload: workload.name, scenario: 'none', seed: 2, settings: { operations: workload.name === 'cpu-bound' ? '6' : '40' } }, readRepositoryFile);
+    assert.ok(report.opsCompleted > 0, `${workload.name}: ${report.opsCompleted} completed`);
+    assert.equal(report.opsUnknown, 0, workload.name);
+    assert.deepEqual(violations(report.verdicts), [], workload.name);
+    assert.equal(report.verdicts.linearizable, true, workload.name);
+  }
+});
