@@ -1,16 +1,24 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Row } from '../report/tables.ts';
+import type { ExperimentConfig, RunReport } from '../runner/types.ts';
 
-/** One experiment of `npm run bench`: deterministic rows from a seed, plus how to chart them. */
+/** What an experiment gets: the sweep's seed, and runs of the harness (cached across interruptions). */
+export interface BenchContext {
+  readonly seed: number;
+  /** The report of one run, executed or taken from the cache. */
+  run(config: ExperimentConfig): RunReport;
+}
+
+/** One experiment of `npm run bench`: deterministic rows for a seed, and how to chart them. */
 export interface Experiment {
   /** File stem under `results/`: `results/<name>.csv`, `.md`, `.vl.json`, `.svg`. */
   readonly name: string;
-  /** One line for the README and the console. */
+  /** One line for the README and the console: what the rows show. */
   readonly description: string;
   /** CSV columns, in order. */
   readonly columns: readonly string[];
-  /** Runs the simulations; same seed, same rows. */
-  run(seed: number): Row[];
+  /** Computes the rows; same seed, same rows. */
+  rows(context: BenchContext): Row[];
   /** A vega-lite spec of the rows, with the rows inlined as its data. */
   chart(rows: readonly Row[]): TopLevelSpec;
 }

@@ -13,14 +13,17 @@ import { writeFileAtomic } from '../report/atomic.ts';
 import { renderSvg } from '../report/chart.ts';
 import { toCsv, toMarkdown } from '../report/tables.ts';
 import { validateSeed } from '../sim/random.ts';
-import type { Experiment } from './experiment.ts';
+import type { BenchContext, Experiment } from './experiment.ts';
+import { baseline } from './experiments/baseline.ts';
 import { networkCalibration } from './experiments/network-calibration.ts';
+import { RunCache } from './run-cache.ts';
 
-const experiments: readonly Experiment[] = [networkCalibration];
+const experiments: readonly Experiment[] = [networkCalibration, baseline];
 
-async function runExperiment(experiment: Experiment, seed: number, outDir: string): Promise<void> {
+async function runExperiment(experiment: Experiment, context: BenchContext, outDir: string): Promise<void> {
   const started = performance.now();
-  const rows = experiment.run(seed);
+  const { seed } = context;
+  const rows = experiment.rows(context);
   const base = join(outDir, experiment.name);
   writeFileAtomic(`${base}.csv`, toCsv(rows, experiment.columns));
   writeFileAtomic(`${base}.md`, `# ${experiment.name}\n\n${experiment.description} (seed ${seed}).\n\n${toMarkdown(rows, experiment.columns)}`);
@@ -37,7 +40,10 @@ async function main(): Promise<number> {
   const selected = values.only === undefined ? experiments : experiments.filter((experiment) => experiment.name === values.only);
   if (selected.length === 0) throw new ConfigError(`unknown experiment "${values.only}": expected ${listAccepted(experiments.map((e) => e.name))}`);
   console.error(`ftbench bench: seed ${seed}, ${selected.length} experiment(s), writing to ${values.out}/`);
-  for (const experiment of selected) await runExperiment(experiment, seed, values.out);
+  const cache = new RunCache(join(values.out, '.cache'));
+  const context: BenchContext = { seed, run: (config) => cache.run(config) };
+  for (const experiment of selected) await runExperiment(experiment, context, values.out);
+  console.error(`runs: ${cache.misses} executed, ${cache.hits} reused from ${join(values.out, '.cache')}/ (an interrupted sweep resumes from there)`);
   return 0;
 }
 

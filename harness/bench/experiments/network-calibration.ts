@@ -42,7 +42,7 @@ export const networkCalibration: Experiment = {
   name: 'network-calibration',
   description: 'goodput and one-way latency of the simulated LAN by message size, 1 and 10 Gbit/s links',
   columns: ['linkGbitPerSec', 'messageBytes', 'messages', 'wireBytesPerMessage', 'goodputMbitPerSec', 'firstMessageLatencyUs'],
-  run(seed) {
+  rows({ seed }) {
     return LINK_SPEEDS_BITS_PER_SEC.flatMap((speed) => MESSAGE_SIZES_BYTES.map((size) => measure(seed, speed, size)));
   },
   chart(rows): TopLevelSpec {
