@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { readRepositoryFile, repositoryRoot } from '../cli/files.ts';
+import { hostEnvironment, repositoryRoot } from '../cli/files.ts';
 import { writeFileAtomic } from '../report/atomic.ts';
 import { runExperiment } from '../runner/experiment.ts';
 import type { ExperimentConfig, RunReport } from '../runner/types.ts';
@@ -49,7 +49,7 @@ export class RunCache {
       return JSON.parse(readFileSync(path, 'utf8')) as RunReport;
     }
     this.misses++;
-    const report = runExperiment(config, readRepositoryFile);
+    const report = runExperiment(config, hostEnvironment);
     writeFileAtomic(path, JSON.stringify(report));
     return report;
   }

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../errors.ts';
 import { explore } from '../runner/explore.ts';
-import { readRepositoryFile } from './files.ts';
+import { hostEnvironment } from './files.ts';
 import { parseSeed, parseSettings } from './run.ts';
 
 const USAGE = 'usage: ftbench explore --strategy S --workload W [--seed N] [--set key=value ...] [--points N] [--json]';
@@ -25,7 +25,7 @@ export async function exploreCommand(args: string[]): Promise<number> {
   const settings = { operations: '60', ...parseSettings(values.set ?? []) };
   const base = { strategy: values.strategy, workload: values.workload, seed: parseSeed(values.seed ?? '1'), settings };
   if (values.json !== true) console.log(`ftbench explore: seed ${base.seed}, strategy ${base.strategy}, workload ${base.workload}, crash after each of the primary's first ${points} replies`);
-  const result = explore(base, points, readRepositoryFile, (nth, report) => {
+  const result = explore(base, points, hostEnvironment, (nth, report) => {
     if (values.json === true) return;
     const { linearizable, splitBrain, divergence } = report.verdicts;
     process.stderr.write(`  point ${nth}: linearizable ${linearizable}, split brain ${splitBrain}, divergence ${divergence ?? 'n/a'}\n`);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.ts';
+import type { RunEnvironment } from '../runner/types.ts';
 
 /** The repository's root folder (guest image paths in workloads are relative to it). */
 export const repositoryRoot = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -15,3 +16,6 @@ export function readRepositoryFile(path: string): Uint8Array {
     throw new ConfigError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
 }
+
+/** The real environment of a run: images from the repository, the process's wall clock. */
+export const hostEnvironment: RunEnvironment = { readImage: readRepositoryFile, wallClockMs: () => performance.now() };

@@ -15,7 +15,7 @@ import { writeFileAtomic } from '../report/atomic.ts';
 import { encodeEvent } from '../sim/trace.ts';
 import { runExperimentWithHistory } from '../runner/experiment.ts';
 import { type ExperimentConfig, type RunReport, violations } from '../runner/types.ts';
-import { readRepositoryFile } from './files.ts';
+import { hostEnvironment } from './files.ts';
 
 function usage(): string {
   return [
@@ -65,7 +65,7 @@ export async function runCommand(args: string[]): Promise<number> {
     trace: values.out === undefined ? 'hash' : 'full',
   };
   if (values.json !== true) console.log(`ftbench run: seed ${config.seed}, strategy ${config.strategy}, workload ${config.workload}, scenario ${config.scenario}${describeSettings(config.settings)}`);
-  const { report, history, trace } = runExperimentWithHistory(config, readRepositoryFile);
+  const { report, history, trace } = runExperimentWithHistory(config, hostEnvironment);
   if (values.out !== undefined) writeOutputs(values.out, report, history, trace);
   if (values.json === true) console.log(JSON.stringify(report));
   else console.log(formatReport(report));

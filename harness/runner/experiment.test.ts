@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readRepositoryFile } from '../cli/files.ts';
+import { hostEnvironment } from '../cli/files.ts';
 import { runExperiment, runExperimentWithHistory } from './experiment.ts';
 import { violations } from './types.ts';
 
 const small = { operations: '80' };
 
 test('the counter under none completes every operation, linearizably, with a well-formed history', () => {
-  const { report, history } = runExperimentWithHistory({ strategy: 'none', workload: 'counter', scenario: 'none', seed: 3, settings: small }, readRepositoryFile);
+  const { report, history } = runExperimentWithHistory({ strategy: 'none', workload: 'counter', scenario: 'none', seed: 3, settings: small }, hostEnvironment);
   assert.equal(report.opsCompleted, 80);
   assert.equal(report.opsUnknown, 0);
   assert.equal(report.verdicts.linearizable, true);
@@ -23,13 +23,13 @@ test('the counter under none completes every operation, linearizably, with a wel
 test('same seed gives the same report apart from wallSeconds; another seed another trace', () => {
   const config = { strategy: 'none', workload: 'counter', scenario: 'lossy-links', seed: 9, settings: small };
   const strip = (report: ReturnType<typeof runExperiment>) => JSON.stringify({ ...report, wallSeconds: 0 });
-  const first = runExperiment(config, readRepositoryFile);
-  assert.equal(strip(runExperiment(config, readRepositoryFile)), strip(first));
-  assert.notEqual(runExperiment({ ...config, seed: 10 }, readRepositoryFile).traceHash, first.traceHash);
+  const first = runExperiment(config, hostEnvironment);
+  assert.equal(strip(runExperiment(config, hostEnvironment)), strip(first));
+  assert.notEqual(runExperiment({ ...config, seed: 10 }, hostEnvironment).traceHash, first.traceHash);
 });
 
 test('with client-link loss, retries happen and no operation takes effect twice', () => {
-  const report = runExperiment({ strategy: 'none', workload: 'counter', scenario: 'none', seed: 4, settings: { ...small, 'client-loss': '0.3', 'max-attempts': '40' } }, readRepositoryFile);
+  const report = runExperiment({ strategy: 'none', workload: 'counter', scenario: 'none', seed: 4, settings: { ...small, 'client-loss': '0.3', 'max-attempts': '40' } }, hostEnvironment);
   assert.equal(report.opsCompleted, 80);
   assert.equal(report.verdicts.linearizable, true);
   assert.equal(report.verdicts.exactlyOnce, true);
@@ -37,14 +37,14 @@ test('with client-link loss, retries happen and no operation takes effect twice'
 });
 
 test('a crash of the unreplicated primary loses the service: operations end unknown, clients never recover', () => {
-  const report = runExperiment({ strategy: 'none', workload: 'counter', scenario: 'crash-primary', seed: 5, settings: { operations: '100000', 'duration-ms': '200', 'scenario.at-ms': '50' } }, readRepositoryFile);
+  const report = runExperiment({ strategy: 'none', workload: 'counter', scenario: 'crash-primary', seed: 5, settings: { operations: '100000', 'duration-ms': '200', 'scenario.at-ms': '50' } }, hostEnvironment);
   assert.ok(report.opsUnknown > 0);
   assert.equal(report.failover?.recovered, false);
   assert.equal(report.verdicts.linearizable, true, 'lost operations are unknown, not wrong');
 });
 
 test('bad settings are refused before anything runs, naming the value', () => {
-  const run = (settings: Record<string, string>, strategy = 'none') => () => runExperiment({ strategy, workload: 'counter', scenario: 'none', seed: 1, settings }, readRepositoryFile);
+  const run = (settings: Record<string, string>, strategy = 'none') => () => runExperiment({ strategy, workload: 'counter', scenario: 'none', seed: 1, settings }, hostEnvironment);
   assert.throws(run({ clients: '0' }), /run parameter clients = "0" is not valid/);
   assert.throws(run({ 'workload.nope': '1' }), /workload counter has no parameter nope/);
   assert.throws(run({ 'fleet.clients': '1' }), /"fleet" is not an owner of parameters/);
@@ -54,7 +54,7 @@ test('bad settings are refused before anything runs, naming the value', () => {
 test('every registered workload runs end to end under none: operations complete, the history checks out', async () => {
   const { workloads } = await import('../../workloads/registry.ts');
   for (const workload of workloads) {
-    const report = runExperiment({ strategy: 'none', workload: workload.name, scenario: 'none', seed: 2, settings: { operations: workload.name === 'cpu-bound' ? '6' : '40' } }, readRepositoryFile);
+    const report = runExperiment({ strategy: 'none', workload: workload.name, scenario: 'none', seed: 2, settings: { operations: workload.name === 'cpu-bound' ? '6' : '40' } }, hostEnvironment);
     assert.ok(report.opsCompleted > 0, `${workload.name}: ${report.opsCompleted} completed`);
     assert.equal(report.opsUnknown, 0, workload.name);
     assert.deepEqual(violations(report.verdicts), [], workload.name);

@@ -18,7 +18,7 @@ import { scheduleFaults } from '../faults/engine.ts';
 import { findScenario } from '../faults/registry.ts';
 import { latencies, summariseLatency, throughputOpsPerSec } from './metrics.ts';
 import { RUN_PARAMETERS, type ResolvedSettings, resolveSettings } from './settings.ts';
-import type { CheckValue, ExperimentConfig, RunReport } from './types.ts';
+import type { CheckValue, ExperimentConfig, RunEnvironment, RunReport } from './types.ts';
 import type { Operation as CheckerOperation } from '../check/types.ts';
 import type { TraceEvent } from '../sim/types.ts';
 import { World, checkSupport } from './world.ts';
@@ -61,14 +61,14 @@ interface HistoryFileOperation {
   readonly output: unknown;
 }
 
-/** Runs one experiment. `readImage` loads a guest image from the repository (the only file read). */
-export function runExperiment(config: ExperimentConfig, readImage: (path: string) => Uint8Array): RunReport {
-  return runExperimentWithHistory(config, readImage).report;
+/** Runs one experiment. */
+export function runExperiment(config: ExperimentConfig, environment: RunEnvironment): RunReport {
+  return runExperimentWithHistory(config, environment).report;
 }
 
 /** Runs one experiment and keeps its history and trace. */
-export function runExperimentWithHistory(config: ExperimentConfig, readImage: (path: string) => Uint8Array): ExperimentOutcome {
-  const started = performance.now();
+export function runExperimentWithHistory(config: ExperimentConfig, environment: RunEnvironment): ExperimentOutcome {
+  const started = environment.wallClockMs();
   validateSeed(config.seed);
   const strategy = findStrategy(config.strategy);
   const workload = findWorkload(config.workload);
@@ -82,7 +82,7 @@ export function runExperimentWithHistory(config: ExperimentConfig, readImage: (p
   checkSupport(strategy, workload.name, guest);
   const { run } = settings;
   const world = new World({
-    seed: config.seed, trace: config.trace ?? 'hash', run, strategyParameters: settings.strategy, guest, image: readImage(guest.image),
+    seed: config.seed, trace: config.trace ?? 'hash', run, strategyParameters: settings.strategy, guest, image: environment.readImage(guest.image),
     replicas: strategy.replicas, spares: strategy.spares, service: workload.name, stateSymbols: workload.stateSymbols,
   });
   const driver = new ClientDriver(world.sim, world.network, {
@@ -131,7 +131,7 @@ export function runExperimentWithHistory(config: ExperimentConfig, readImage: (p
     events: world.events,
     virtualSeconds: world.sim.nowNs / 1e9,
     traceHash: world.sim.trace.on ? world.sim.trace.hash() : null,
-    wallSeconds: Number(((performance.now() - started) / 1000).toFixed(3)),
+    wallSeconds: Number(((environment.wallClockMs() - started) / 1000).toFixed(3)),
   };
   const operations = checkable.map((operation) => ({ client: operation.client, call: operation.callNs, return: operation.returnNs, input: operation.input, output: operation.output }));
   return { report, history: { operations, init: init ?? null }, trace: world.sim.trace.events() };

@@ -3,7 +3,7 @@
  * the primary sends, then once per point with a crash of the primary right after that reply, and
  * collect every point at which a checker objects — each with the command that replays it.
  */
-import { type ExperimentConfig, type RunReport, violations } from './types.ts';
+import { type ExperimentConfig, type RunEnvironment, type RunReport, violations } from './types.ts';
 import { runExperiment } from './experiment.ts';
 
 /** One crash point that broke a checker. */
@@ -37,15 +37,15 @@ export function replayCommand(config: ExperimentConfig): string {
 export function explore(
   base: Omit<ExperimentConfig, 'scenario'>,
   maxPoints: number,
-  readImage: (path: string) => Uint8Array,
+  environment: RunEnvironment,
   progress: (nth: number, report: RunReport) => void = () => {},
 ): ExploreResult {
-  const baseline = runExperiment({ ...base, scenario: 'none' }, readImage);
+  const baseline = runExperiment({ ...base, scenario: 'none' }, environment);
   const points = Math.min(maxPoints, baseline.opsCompleted);
   const failing: FailingPoint[] = [];
   for (let nth = 1; nth <= points; nth++) {
     const config: ExperimentConfig = { ...base, scenario: 'crash-primary-after-reply', settings: { ...base.settings, 'scenario.nth': String(nth) } };
-    const report = runExperiment(config, readImage);
+    const report = runExperiment(config, environment);
     progress(nth, report);
     if (violations(report.verdicts).length > 0) failing.push({ nth, verdicts: report.verdicts, replay: replayCommand(config) });
   }

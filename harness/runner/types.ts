@@ -3,6 +3,18 @@ import type { ParameterValues } from '../params.ts';
 import type { TimeNs, TraceMode } from '../sim/types.ts';
 import type { StrategyEvent } from '../../strategies/types.ts';
 
+/**
+ * What a run needs from outside the simulation: the guest images, and a wall clock used for the
+ * report's `wallSeconds` only. The CLI and the bench pass `hostEnvironment` (harness/cli/files.ts);
+ * nothing inside the simulation sees either.
+ */
+export interface RunEnvironment {
+  /** Reads a guest image, named relative to the repository root. */
+  readImage(path: string): Uint8Array;
+  /** A wall clock in milliseconds. */
+  wallClockMs(): number;
+}
+
 /** One experiment: a strategy, a workload, a fault scenario, a seed and `--set` overrides. */
 export interface ExperimentConfig {
   readonly strategy: string;
