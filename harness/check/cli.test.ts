@@ -58,7 +58,7 @@ test('a spent budget exits 2 with the verdict unknown', async (t) => {
 });
 
 test('bad input is a ConfigError (exit 2) naming the problem', async (t) => {
-  await assert.rejects(run(t, ['--model', 'queue', sequentialOk]), new ConfigError('unknown model "queue": expected counter, register, cas-register, kv or file'));
+  await assert.rejects(run(t, ['--model', 'queue', sequentialOk]), new ConfigError('unknown model "queue": expected counter, register, cas-register, kv, file, byte-stream or ttl-kv'));
   await assert.rejects(run(t, ['--model', 'counter', sequentialOk, '--budget', '1e3']), /--budget 1e3 is not valid: expected a positive whole number/);
   await assert.rejects(run(t, [sequentialOk]), /--model is required/);
   await assert.rejects(run(t, ['--model', 'counter']), /expected one history file, got 0/);

@@ -67,5 +67,5 @@ test('the top level must be an object with an operations array, and init must su
 });
 
 test('an unknown model name lists the models', () => {
-  assert.throws(() => findModel('queue'), new ConfigError('unknown model "queue": expected counter, register, cas-register, kv or file'));
+  assert.throws(() => findModel('queue'), new ConfigError('unknown model "queue": expected counter, register, cas-register, kv, file, byte-stream or ttl-kv'));
 });
