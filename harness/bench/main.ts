@@ -1,8 +1,9 @@
 /**
- * `npm run bench`: regenerates every result in `results/`. Each experiment writes its tidy CSV, a
- * Markdown table, the vega-lite spec (with its data inlined) and the SVG rendering, each file
- * atomically, so an interrupted run loses nothing already written. Wall-clock time is measured here,
- * in the outer runner, and printed, never written into the deterministic results.
+ * `npm run bench`: regenerates every result in `results/`. Each experiment writes its tidy CSV,
+ * Markdown and LaTeX tables, the vega-lite spec (with its data inlined) and its renderings in SVG,
+ * PNG and PDF, each file atomically, so an interrupted run loses nothing already written.
+ * Wall-clock time is measured here, in the outer runner, and printed, never written into the
+ * deterministic results.
  *
  * Usage: npm run bench [-- --only NAME] [-- --seed N] [-- --out DIR]
  */
@@ -11,7 +12,8 @@ import { parseArgs } from 'node:util';
 import { ConfigError, listAccepted } from '../errors.ts';
 import { writeFileAtomic } from '../report/atomic.ts';
 import { renderSvg } from '../report/chart.ts';
-import { toCsv, toMarkdown } from '../report/tables.ts';
+import { svgToPdf, svgToPng } from '../report/render.ts';
+import { toCsv, toLatex, toMarkdown } from '../report/tables.ts';
 import { validateSeed } from '../sim/random.ts';
 import type { BenchContext, Experiment } from './experiment.ts';
 import { baseline } from './experiments/baseline.ts';
@@ -27,11 +29,15 @@ async function runExperiment(experiment: Experiment, context: BenchContext, outD
   const base = join(outDir, experiment.name);
   writeFileAtomic(`${base}.csv`, toCsv(rows, experiment.columns));
   writeFileAtomic(`${base}.md`, `# ${experiment.name}\n\n${experiment.description} (seed ${seed}).\n\n${toMarkdown(rows, experiment.columns)}`);
+  writeFileAtomic(`${base}.tex`, `% ${experiment.name}: ${experiment.description} (seed ${seed}).\n${toLatex(rows, experiment.columns)}`);
   const spec = experiment.chart(rows);
   writeFileAtomic(`${base}.vl.json`, `${JSON.stringify(spec, null, 2)}\n`);
-  writeFileAtomic(`${base}.svg`, await renderSvg(spec));
+  const svg = await renderSvg(spec);
+  writeFileAtomic(`${base}.svg`, svg);
+  writeFileAtomic(`${base}.png`, svgToPng(svg));
+  writeFileAtomic(`${base}.pdf`, await svgToPdf(svg));
   const seconds = (performance.now() - started) / 1000;
-  console.error(`${experiment.name}: ${rows.length} rows in ${seconds.toFixed(2)} s wall -> ${base}.{csv,md,vl.json,svg}`);
+  console.error(`${experiment.name}: ${rows.length} rows in ${seconds.toFixed(2)} s wall -> ${base}.{csv,md,tex,vl.json,svg,png,pdf}`);
 }
 
 async function main(): Promise<number> {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { writeFileAtomic } from './atomic.ts';
 import { renderSvg } from './chart.ts';
-import { toCsv, toMarkdown } from './tables.ts';
+import { svgToPdf, svgToPng } from './render.ts';
+import { toCsv, toLatex, toMarkdown } from './tables.ts';
 
 test('atomic write leaves only the final file, replacing the old content', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ftbench-report-'));
@@ -30,4 +31,25 @@ test('a vega-lite spec renders to an SVG containing its marks', async () => {
   });
   assert.match(svg, /^<svg/);
   assert.match(svg, /role-mark/);
+});
+
+test('LaTeX tables escape special characters and right-align numeric columns', () => {
+  const latex = toLatex([{ name: 'a_b & 50%', value: 1.5 }, { name: 'c', value: null }], ['name', 'value']);
+  assert.equal(latex, '\\begin{tabular}{lr}\n\\toprule\nname & value \\\\\n\\midrule\na\\_b \\& 50\\% & 1.5 \\\\\nc & -- \\\\\n\\bottomrule\n\\end{tabular}\n');
+});
+
+test('a chart renders to a PNG and to a one-page PDF, byte for byte the same each time', async () => {
+  const svg = await renderSvg({
+    data: { values: [{ x: 1, y: 2 }, { x: 2, y: 3 }] },
+    title: 'a title with text',
+    mark: 'line',
+    encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
+  });
+  const png = svgToPng(svg);
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  assert.deepEqual(svgToPng(svg), png);
+  const pdf = await svgToPdf(svg);
+  assert.equal(Buffer.from(pdf.subarray(0, 5)).toString('latin1'), '%PDF-');
+  assert.deepEqual(await svgToPdf(svg), pdf);
+  assert.match(Buffer.from(pdf).toString('latin1'), /DejaVu/, 'the chart font is embedded');
 });

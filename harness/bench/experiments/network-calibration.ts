@@ -54,7 +54,7 @@ export const networkCalibration: Experiment = {
       height: 220,
       mark: { type: 'line', point: true },
       encoding: {
-        x: { field: 'messageBytes', type: 'quantitative', scale: { type: 'log' }, title: 'message size (bytes)' },
+        x: { field: 'messageBytes', type: 'quantitative', scale: { type: 'log', domain: [32, 2_097_152] }, title: 'message size (bytes)' },
         y: { field: 'goodputMbitPerSec', type: 'quantitative', title: 'goodput (Mbit/s)' },
         color: { field: 'linkGbitPerSec', type: 'nominal', title: 'link (Gbit/s)' },
       },
