@@ -49,7 +49,8 @@ async function main(): Promise<number> {
   const cache = new RunCache(join(values.out, '.cache'));
   const context: BenchContext = { seed, run: (config) => cache.run(config) };
   for (const experiment of selected) await runExperiment(experiment, context, values.out);
-  console.error(`runs: ${cache.misses} executed, ${cache.hits} reused from ${join(values.out, '.cache')}/ (an interrupted sweep resumes from there)`);
+  const pruned = values.only === undefined ? cache.pruneUnused() : 0;
+  console.error(`runs: ${cache.misses} executed, ${cache.hits} reused from ${join(values.out, '.cache')}/ (an interrupted sweep resumes from there), ${pruned} stale removed`);
   return 0;
 }
 

@@ -6,7 +6,7 @@
  * so a stale report is never reused.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { hostEnvironment, repositoryRoot } from '../cli/files.ts';
 import { writeFileAtomic } from '../report/atomic.ts';
@@ -37,6 +37,7 @@ export class RunCache {
   /** Runs taken from the cache, and runs executed, in this process. */
   hits = 0;
   misses = 0;
+  private readonly used = new Set<string>();
 
   constructor(private readonly directory: string) {}
 
@@ -44,6 +45,7 @@ export class RunCache {
   run(config: ExperimentConfig): RunReport {
     const key = createHash('sha256').update(this.fingerprint).update(JSON.stringify(config)).digest('hex').slice(0, 32);
     const path = join(this.directory, `${key}.json`);
+    this.used.add(`${key}.json`);
     if (existsSync(path)) {
       this.hits++;
       return JSON.parse(readFileSync(path, 'utf8')) as RunReport;
@@ -52,5 +54,20 @@ export class RunCache {
     const report = runExperiment(config, hostEnvironment);
     writeFileAtomic(path, JSON.stringify(report));
     return report;
+  }
+
+  /**
+   * Deletes cached runs this sweep did not use (older code or settings). Call it only after a
+   * complete sweep: an interrupted one must keep everything for its resume.
+   */
+  pruneUnused(): number {
+    if (!existsSync(this.directory)) return 0;
+    let removed = 0;
+    for (const name of readdirSync(this.directory)) {
+      if (!name.endsWith('.json') || this.used.has(name)) continue;
+      rmSync(join(this.directory, name), { force: true });
+      removed++;
+    }
+    return removed;
   }
 }
