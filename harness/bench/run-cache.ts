@@ -2,7 +2,7 @@
  * Runs experiments for `npm run bench` with a cache of finished runs, so that an interrupted sweep
  * resumes where it stopped: each run's report is written atomically to `results/.cache/<key>.json`,
  * where the key digests the run's configuration and the code that produces it (every source file
- * and guest image of the harness, strategies and workloads). Changing the code changes every key,
+ * and guest image of the harness, strategies and workloads, outside the outer runner). Changing the code changes every key,
  * so a stale report is never reused.
  */
 import { createHash } from 'node:crypto';
@@ -14,10 +14,13 @@ import { runExperiment } from '../runner/experiment.ts';
 import type { ExperimentConfig, RunReport } from '../runner/types.ts';
 
 const CODE_FOLDERS = ['harness', 'strategies', 'workloads'];
+/** Outer-runner code: it formats and renders results but cannot change what a run reports. */
+const OUTER_FOLDERS = new Set(['harness/bench', 'harness/report', 'harness/cli'].map((folder) => join(repositoryRoot, folder)));
 
 function codeFiles(folder: string): string[] {
   return readdirSync(folder).sort().flatMap((name) => {
     const path = join(folder, name);
+    if (OUTER_FOLDERS.has(path)) return [];
     if (statSync(path).isDirectory()) return codeFiles(path);
     return /\.(ts|elf)$/.test(name) && !name.endsWith('.test.ts') ? [path] : [];
   });
