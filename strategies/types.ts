@@ -49,6 +49,12 @@ export interface Strategy {
   readonly supports: StrategySupport;
   /** Set for deliberate mutants only. */
   readonly knownBroken?: KnownBroken;
+  /**
+   * Set if the strategy promises the output rule: no output leaves the primary before the backup
+   * holds everything that produced it. The harness then audits every output against the
+   * `backup-holds` events the strategy declares.
+   */
+  readonly promisesOutputRule?: boolean;
   /** Replica hosts it runs on at the start: 1 for `none`, 2 for primary-backup. */
   readonly replicas: number;
   /** Spare hosts it may bring in as new backups after a failure (re-protection). */
@@ -65,6 +71,17 @@ export type StrategyEvent =
   | { readonly kind: 'go-live'; readonly host: string }
   /** A replica lost the test-and-set race (or otherwise gave up) and halted. */
   | { readonly kind: 'halt'; readonly host: string; readonly reason: string }
+  /**
+   * The backup `host` holds everything the primary `primary` produced before its instruction
+   * `point` (every log entry, operation or checkpoint up to there): were the primary to fail now,
+   * the backup would reproduce its execution up to `point`. Declared as acknowledgments arrive.
+   */
+  | { readonly kind: 'backup-holds'; readonly host: string; readonly primary: string; readonly point: number }
+  /**
+   * The primary `host` goes on without a backup (it won test-and-set after losing its backup):
+   * its outputs leave at once until a new backup is in place (`reprotect-done`).
+   */
+  | { readonly kind: 'alone'; readonly host: string }
   /** A new backup started being brought up on `host`; the primary paused for `pauseNs`. */
   | { readonly kind: 'reprotect-start'; readonly host: string }
   | { readonly kind: 'reprotect-done'; readonly host: string; readonly pauseNs: TimeNs }

@@ -115,7 +115,7 @@ export function formatReport(report: RunReport): string {
     `latency: p50 ${nsText(latencyNs.p50)}, p90 ${nsText(latencyNs.p90)}, p99 ${nsText(latencyNs.p99)}, max ${nsText(latencyNs.max)}`,
     `replication: ${replication.bytes} bytes in ${replication.messages} messages, ${replication.mbitPerSec} Mbit/s, ${replication.bytesPerOp ?? '-'} bytes/op`,
     `failover: ${failover === null ? 'none' : `detection ${nsText(failover.detectionNs)}, client-seen downtime ${nsText(failover.downtimeNs)}${failover.recovered ? '' : ' (never recovered)'}`}`,
-    `verdicts: linearizable ${verdicts.linearizable}, split brain ${verdicts.splitBrain}, divergence ${verdicts.divergence ?? 'n/a'}, liveness ${verdicts.liveness ?? 'n/a'}, exactly once ${verdicts.exactlyOnce}`,
+    `verdicts: linearizable ${verdicts.linearizable}, split brain ${verdicts.splitBrain}, divergence ${verdicts.divergence ?? 'n/a'}, liveness ${verdicts.liveness ?? 'n/a'}, exactly once ${verdicts.exactlyOnce}, output rule ${verdicts.outputRule ?? 'n/a'}`,
     `instructions: ${Object.entries(report.instructions).map(([host, count]) => `${host} ${count}`).join(', ')}`,
     ...Object.entries(report.strategyFigures).map(([name, value]) => `${name}: ${value ?? '-'}`),
     `virtual time: ${report.virtualSeconds.toFixed(3)} s, wall time: ${report.wallSeconds.toFixed(2)} s, trace ${report.traceHash?.slice(0, 16) ?? '-'}`,

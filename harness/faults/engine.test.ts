@@ -13,7 +13,7 @@ function worldFor(scenarioName: string, overrides: Record<string, string> = {}, 
   const world = new World({
     seed, trace: 'full', run: resolveParameters('run', RUN_PARAMETERS), strategyParameters: {},
     guest: { image: 'workloads/counter/bin/counter.elf', harts: 1, ramBytes: 2 * 1024 * 1024, diskSectors: 0, bootArguments: {} },
-    image: readRepositoryFile('workloads/counter/bin/counter.elf'), replicas: 2, spares: 0, service: 'counter', stateSymbols: [],
+    image: readRepositoryFile('workloads/counter/bin/counter.elf'), replicas: 2, spares: 0, service: 'counter', stateSymbols: [], promisesOutputRule: false,
   });
   for (const client of ['client-0', 'client-1']) world.network.addHost(client, 'client');
   world.network.claimService('counter', 'primary');

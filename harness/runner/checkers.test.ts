@@ -9,6 +9,7 @@ import type { Platform } from '../vm/types.ts';
 import { encodeReply } from '../../workloads/protocol.ts';
 import { DivergenceChecker } from './divergence.ts';
 import { ExactlyOnceChecker } from './exactly-once.ts';
+import { OutputRuleAudit } from './output-rule.ts';
 
 function network() {
   const net = new Network(new Simulation({ seed: 1 }), { defaultLink: LAN_LINK });
@@ -64,4 +65,28 @@ test('divergence: equal state at a point agrees, different state diverges, singl
   assert.equal(checker.firstDivergence?.point, 200);
   backup.writeMemory(RAM_BASE + 0x1006, Uint8Array.of(9)); // outside the state: does not count
   assert.equal(checker.stateDigest(backup), new DivergenceChecker(state).stateDigest(new Machine({ platform: quiet, ramBytes: 1 << 16 })));
+});
+
+test('output rule: an output leaves only once the backup holds its instruction; a primary alone is exempt', () => {
+  const { net, client } = network();
+  net.claimService('counter', 'primary');
+  const audit = new OutputRuleAudit(net, 'counter', true);
+  const out = (retired: number) => ({ ...reply(client.address, 1, 1), retired });
+  audit.observe('primary', out(50), 0);
+  assert.equal(audit.verdict(), false, 'nothing held yet');
+  const fresh = new OutputRuleAudit(net, 'counter', true);
+  fresh.onEvent({ kind: 'backup-holds', host: 'backup', primary: 'primary', point: 100 });
+  fresh.observe('primary', out(99), 0);
+  assert.equal(fresh.verdict(), true);
+  fresh.observe('primary', out(100), 0);
+  assert.equal(fresh.verdict(), false, 'instruction 100 is not before the held point');
+  assert.equal(fresh.firstEarly?.retired, 100);
+  const alone = new OutputRuleAudit(net, 'counter', true);
+  alone.onEvent({ kind: 'alone', host: 'primary' });
+  alone.observe('primary', out(1000), 0);
+  assert.equal(alone.verdict(), true);
+  alone.onEvent({ kind: 'reprotect-done', host: 'spare-0', pauseNs: 0 });
+  alone.observe('primary', out(1001), 0);
+  assert.equal(alone.verdict(), false, 'after re-protection the rule applies again');
+  assert.equal(new OutputRuleAudit(net, 'counter', false).verdict(), null);
 });

@@ -83,7 +83,7 @@ export function runExperimentWithHistory(config: ExperimentConfig, environment: 
   const { run } = settings;
   const world = new World({
     seed: config.seed, trace: config.trace ?? 'hash', run, strategyParameters: settings.strategy, guest, image: environment.readImage(guest.image),
-    replicas: strategy.replicas, spares: strategy.spares, service: workload.name, stateSymbols: workload.stateSymbols,
+    replicas: strategy.replicas, spares: strategy.spares, service: workload.name, stateSymbols: workload.stateSymbols, promisesOutputRule: strategy.promisesOutputRule === true,
   });
   const driver = new ClientDriver(world.sim, world.network, {
     service: workload.name,
@@ -125,6 +125,7 @@ export function runExperimentWithHistory(config: ExperimentConfig, environment: 
       divergence: world.divergence.verdict(),
       liveness: faults.liveness(history),
       exactlyOnce: world.exactlyOnce.verdict(),
+      outputRule: world.outputRule.verdict(),
     },
     instructions: Object.fromEntries([...world.hosts].map(([name, host]) => [name, host.counters.instructions])),
     strategyFigures: instance.figures(),

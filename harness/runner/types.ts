@@ -45,6 +45,8 @@ export interface Verdicts {
   readonly liveness: CheckValue;
   /** No operation was answered two different ways (executed twice) by the service's hosts. */
   readonly exactlyOnce: boolean;
+  /** For strategies that promise it: no output left before the backup held what produced it (null: not promised). */
+  readonly outputRule: CheckValue;
 }
 
 /** Everything one run reports (`ftbench run --json` prints exactly this). */
@@ -92,5 +94,6 @@ export function violations(verdicts: Verdicts): string[] {
   if (verdicts.divergence === true) found.push('divergence');
   if (verdicts.liveness === false) found.push('liveness');
   if (!verdicts.exactlyOnce) found.push('exactlyOnce');
+  if (verdicts.outputRule === false) found.push('outputRule');
   return found;
 }

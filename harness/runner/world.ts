@@ -22,6 +22,7 @@ import type { StrategyContext, StrategyEvent } from '../../strategies/types.ts';
 import { type ElfSymbol, readElfSymbols } from '../vm/symbols.ts';
 import { DivergenceChecker } from './divergence.ts';
 import { ExactlyOnceChecker } from './exactly-once.ts';
+import { OutputRuleAudit } from './output-rule.ts';
 import type { TimedStrategyEvent } from './types.ts';
 
 /** Slices: at most 100 µs of a 1 GIPS CPU between looks at the clock, at least 1 µs. */
@@ -41,6 +42,8 @@ export interface WorldOptions {
   readonly service: string;
   /** Guest symbols holding the application state (compared at sync points). */
   readonly stateSymbols: readonly string[];
+  /** Whether the strategy promises the output rule (its outputs are then audited). */
+  readonly promisesOutputRule: boolean;
 }
 
 export class World {
@@ -56,6 +59,8 @@ export class World {
   readonly divergence: DivergenceChecker;
   /** Watches every reply to a client for operations answered two different ways. */
   readonly exactlyOnce: ExactlyOnceChecker;
+  /** Audits every output against the output rule, for strategies that promise it. */
+  readonly outputRule: OutputRuleAudit;
   private readonly storageClients = new Map<string, StorageClient>();
   private readonly hostCreatedListeners: Array<(host: VmHost) => void> = [];
   private readonly instructionsPerSecond: number;
@@ -76,7 +81,13 @@ export class World {
     this.connectReplicas((run['replication-link-gbps'] as number) * 1e9);
     this.divergence = new DivergenceChecker(stateRanges(options.image, options.stateSymbols));
     this.exactlyOnce = new ExactlyOnceChecker(this.network);
-    this.onHostCreated((host) => host.onEmit((output) => this.exactlyOnce.observe(host.name, output)));
+    this.outputRule = new OutputRuleAudit(this.network, options.service, options.promisesOutputRule);
+    this.onHostCreated((host) =>
+      host.onEmit((output) => {
+        this.exactlyOnce.observe(host.name, output);
+        this.outputRule.observe(host.name, output, this.sim.nowNs);
+      }),
+    );
   }
 
   /** Links among replicas and spares: the dedicated replication (logging) link. */
@@ -182,6 +193,8 @@ export class World {
           this.divergence.record(event.point, event.host, this.sim.nowNs, vmHost.machine);
           return;
         }
+        this.outputRule.onEvent(event);
+        if (event.kind === 'backup-holds') return; // many, and only the audit needs them
         this.events.push({ ...event, timeNs: this.sim.nowNs });
         if (this.sim.trace.on) this.sim.trace.record(`strategy.${event.kind}`, 'host' in event ? event.host : '-', {});
       },
