@@ -4,6 +4,7 @@
  */
 #include "store.h"
 
+#include <ftbench/hash.h>
 #include <ftbench/string.h>
 
 struct kv_shard kv_shards[KV_SHARDS];
@@ -17,11 +18,7 @@ struct kv_arguments {
 };
 
 /* FNV-1a: cheap, and spreads short keys like "key123" well over the shards. */
-static uint32_t hash_key(const uint8_t *key, uint32_t length) {
-  uint32_t hash = 2166136261u;
-  for (uint32_t index = 0; index < length; index++) hash = (hash ^ key[index]) * 16777619u;
-  return hash;
-}
+static uint32_t hash_key(const uint8_t *key, uint32_t length) { return ftb_fnv1a(key, length); }
 
 /* Parses the payload; returns 0 or a reason. */
 static const char *parse(uint32_t operation, const uint8_t *payload, uint32_t length, struct kv_arguments *arguments) {

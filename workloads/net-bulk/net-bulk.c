@@ -13,6 +13,7 @@
  * bytes) → [u64 offset after][u32 FNV-1a of the chunk]; 2 pull (payload: [u16 bytes], 1 to
  * NET_MAX_CHUNK) → [u64 offset after][bytes], byte i of the stream being net_pattern(i).
  */
+#include <ftbench/hash.h>
 #include <ftbench/service.h>
 
 #define OPERATION_PUSH 1u
@@ -35,9 +36,8 @@ static inline uint8_t net_pattern(uint32_t offset) { return (uint8_t)((offset * 
 
 static struct ftb_result push(const uint8_t *chunk, uint32_t length, uint8_t *reply) {
   if (length == 0 || length > NET_MAX_CHUNK) return ftb_error(FTB_STATUS_BAD_ARGUMENT, "push needs 1 to 2016 bytes", reply);
-  uint32_t hash = 2166136261u;
-  for (uint32_t index = 0; index < length; index++) hash = (hash ^ chunk[index]) * 16777619u;
-  net_bulk_state.received_checksum = (net_bulk_state.received_checksum ^ hash) * 16777619u;
+  uint32_t hash = ftb_fnv1a(chunk, length);
+  net_bulk_state.received_checksum = (net_bulk_state.received_checksum ^ hash) * FTB_FNV_PRIME;
   net_bulk_state.stream_bytes += length;
   net_bulk_state.chunks++;
   ftb_store_u64(reply, net_bulk_state.stream_bytes);

@@ -16,6 +16,7 @@
  * length][value]) → nothing.
  */
 #include <ftbench/boot-args.h>
+#include <ftbench/hash.h>
 #include <ftbench/service.h>
 #include <ftbench/string.h>
 #include <ftbench/timer.h>
@@ -63,11 +64,7 @@ struct ttl_arguments {
   uint32_t value_length;
 };
 
-static uint32_t hash_key(const uint8_t *key, uint32_t length) {
-  uint32_t hash = 2166136261u;
-  for (uint32_t index = 0; index < length; index++) hash = (hash ^ key[index]) * 16777619u;
-  return hash;
-}
+static uint32_t hash_key(const uint8_t *key, uint32_t length) { return ftb_fnv1a(key, length); }
 
 static const char *parse(uint32_t operation, const uint8_t *payload, uint32_t length, struct ttl_arguments *arguments) {
   if (length < 1u) return "missing key length";
