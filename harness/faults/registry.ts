@@ -41,6 +41,15 @@ export const scenarios: readonly Scenario[] = [
   partitionFor('partition-primary-storage', 'cut the primary from the shared storage at at-ms; heal at heal-ms', ['primary'], ['storage']),
   partitionFor('isolate-primary', 'clients cannot reach the primary from at-ms (it still reaches the backup and storage); heal at heal-ms', ['clients'], ['primary']),
   {
+    name: 'repeated-failover',
+    description: 'crash the service owner at at-ms, then (once a new backup was brought up) crash the new owner at again-ms',
+    parameters: [atMs, { name: 'again-ms', description: 'when the second crash strikes, ms after the clients started', kind: 'integer', default: 400, min: 0, max: 3_600_000 }],
+    steps: (parameters): FaultStep[] => [
+      { trigger: at(parameters), action: { kind: 'crash', roles: ['service-owner'] } },
+      { trigger: at(parameters, 'again-ms'), action: { kind: 'crash', roles: ['service-owner'] } },
+    ],
+  },
+  {
     name: 'lossy-links',
     description: 'loss on every link from the start; retries and retransmissions must hide it',
     parameters: [{ name: 'loss', description: 'loss probability of every link', kind: 'number', default: 0.05, min: 0, max: 0.9 }],

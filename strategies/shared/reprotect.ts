@@ -1,0 +1,82 @@
+/**
+ * Bringing up a new backup (re-protection after a failover): the running primary is paused while
+ * its whole machine is copied, the copy is shipped to a spare host over the replication link, and
+ * the spare restores it and starts following. The pause is modelled as the copy time of the
+ * snapshot's bytes at a memory-copy rate, so it shows in client latency like a real one would.
+ */
+import type { VmHost } from '../../harness/host/vm-host.ts';
+import type { Simulation, Timer } from '../../harness/sim/simulation.ts';
+import type { TimeNs } from '../../harness/sim/types.ts';
+import type { MachineSnapshot } from '../../harness/vm/types.ts';
+import { snapshotPageBytes } from './snapshot-codec.ts';
+
+/** Time to copy `bytes` at `bytesPerSecond`, in whole ns (at least 1). */
+export function copyTimeNs(bytes: number, bytesPerSecond: number): TimeNs {
+  if (!(bytesPerSecond > 0)) throw new RangeError(`copy rate ${bytesPerSecond} B/s must be > 0`);
+  return Math.max(1, Math.ceil((bytes * 1e9) / bytesPerSecond));
+}
+
+/**
+ * Pauses `vmHost`, takes a full snapshot at once (the machine is exactly between two slices), and
+ * resumes it after the modelled copy time. `taken` runs right after the snapshot (before the
+ * resume: whatever the caller starts there, such as a new log, begins at the snapshot's point);
+ * `resumed` runs when the primary executes again.
+ */
+export function pauseAndSnapshot(sim: Simulation, vmHost: VmHost, copyBytesPerSecond: number, taken: (snapshot: MachineSnapshot, pauseNs: TimeNs) => void, resumed: () => void): void {
+  vmHost.pause();
+  const snapshot = vmHost.machine.snapshot('full');
+  if (snapshot.harts.some((hart) => hart.retired < 0)) throw new Error('snapshot with a negative retired count');
+  const pauseNs = copyTimeNs(snapshotPageBytes(snapshot), copyBytesPerSecond);
+  taken(snapshot, pauseNs);
+  sim.timer(pauseNs, () => {
+    vmHost.resume();
+    resumed();
+  });
+}
+
+/**
+ * Sends a message until it is acknowledged, at most `maxAttempts` times, `retryNs` apart: the
+ * snapshot of a new backup must arrive even over a lossy link, and the attempts are bounded.
+ */
+export class RetriedSend {
+  private attempts = 0;
+  private timer: Timer | undefined;
+  private finished = false;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly send: () => void,
+    private readonly retryNs: TimeNs,
+    private readonly maxAttempts: number,
+    private readonly onGiveUp: () => void,
+  ) {
+    if (!Number.isSafeInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`attempts ${maxAttempts} must be an integer >= 1`);
+    if (!Number.isSafeInteger(retryNs) || retryNs <= 0) throw new RangeError(`retry interval ${retryNs} ns must be an integer > 0`);
+  }
+
+  start(): void {
+    this.attempt();
+  }
+
+  /** The receiver acknowledged: stop resending. */
+  acknowledged(): void {
+    this.finished = true;
+    this.timer?.cancel();
+  }
+
+  /** Stops resending without an acknowledgement (the sender itself gave up or halted). */
+  cancel(): void {
+    this.acknowledged();
+  }
+
+  private attempt(): void {
+    if (this.finished) return;
+    if (this.attempts >= this.maxAttempts) {
+      this.finished = true;
+      return this.onGiveUp();
+    }
+    this.attempts++;
+    this.send();
+    this.timer = this.sim.timer(this.retryNs, () => this.attempt());
+  }
+}

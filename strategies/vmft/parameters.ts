@@ -1,0 +1,52 @@
+/**
+ * The parameters of the VM-FT strategy (`--set name=value`), and their resolved, validated form.
+ */
+import type { ParameterSpec, ParameterValues } from '../../harness/params.ts';
+
+export const VMFT_PARAMETERS: readonly ParameterSpec[] = [
+  { name: 'heartbeat-ms', description: 'heartbeat interval on the replication link (each side); also the PROGRESS and retransmission tick', kind: 'integer', default: 5, min: 1, max: 1000 },
+  { name: 'failure-timeout-ms', description: 'silence after which a replica suspects its peer', kind: 'integer', default: 50, min: 2, max: 60_000 },
+  { name: 'backup-grace-ms', description: 'extra silence the backup waits before suspecting the primary, so that when both lose each other but reach storage the primary wins test-and-set', kind: 'integer', default: 10, min: 0, max: 60_000 },
+  { name: 'log-buffer-kb', description: 'primary log buffer (unacknowledged entries); full, it stalls the primary', kind: 'integer', default: 1024, min: 16, max: 1_048_576 },
+  { name: 'backup-buffer-kb', description: 'backup log buffer (unreplayed entries); over it, the backup withholds acks', kind: 'integer', default: 1024, min: 16, max: 1_048_576 },
+  { name: 'log-flush-us', description: 'longest a log entry waits to be batched when no output needs it (an output held by the output rule flushes at once)', kind: 'integer', default: 200, min: 0, max: 1_000_000 },
+  { name: 'memory-copy-mb-per-s', description: 'memory-copy rate that models the primary\'s pause while its machine is copied for a new backup', kind: 'number', default: 4000, min: 1, max: 1_000_000 },
+  { name: 'test-and-set-attempts', description: 'test-and-set requests (after storage timeouts) before a replica gives up and halts', kind: 'integer', default: 10, min: 1, max: 1000 },
+  { name: 'snapshot-attempts', description: 'sends of a new backup\'s snapshot (one per heartbeat tick) before re-protection gives up', kind: 'integer', default: 20, min: 1, max: 1000 },
+];
+
+/** Resolved parameter values in the units the code uses. */
+export interface VmftOptions {
+  readonly heartbeatNs: number;
+  readonly failureTimeoutNs: number;
+  readonly backupGraceNs: number;
+  readonly logBufferBytes: number;
+  readonly backupBufferBytes: number;
+  readonly logFlushNs: number;
+  readonly memoryCopyBytesPerSecond: number;
+  readonly testAndSetAttempts: number;
+  readonly snapshotAttempts: number;
+}
+
+export function resolveVmftOptions(values: ParameterValues): VmftOptions {
+  const number = (name: string) => {
+    const value = values[name];
+    if (typeof value !== 'number') throw new Error(`vmft parameter ${name} is missing`);
+    return value;
+  };
+  const options: VmftOptions = {
+    heartbeatNs: number('heartbeat-ms') * 1_000_000,
+    failureTimeoutNs: number('failure-timeout-ms') * 1_000_000,
+    backupGraceNs: number('backup-grace-ms') * 1_000_000,
+    logBufferBytes: number('log-buffer-kb') * 1024,
+    backupBufferBytes: number('backup-buffer-kb') * 1024,
+    logFlushNs: number('log-flush-us') * 1000,
+    memoryCopyBytesPerSecond: number('memory-copy-mb-per-s') * 1e6,
+    testAndSetAttempts: number('test-and-set-attempts'),
+    snapshotAttempts: number('snapshot-attempts'),
+  };
+  if (options.failureTimeoutNs <= options.heartbeatNs) {
+    throw new Error(`vmft: failure-timeout-ms (${options.failureTimeoutNs / 1e6}) must exceed heartbeat-ms (${options.heartbeatNs / 1e6})`);
+  }
+  return options;
+}
