@@ -125,6 +125,7 @@ export class VmHost {
     if (this.current === 'stopped') return;
     this.stoppedAtNs = atNs;
     this.current = 'stopped';
+    this.network.markHalted(this.name);
     this.sliceTimer?.cancel();
     for (const timer of this.timerDeadlines.values()) timer.cancel();
     this.timerDeadlines.clear();

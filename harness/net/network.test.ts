@@ -250,3 +250,11 @@ test('a jittered, lossy run has the same trace hash for the same seed and a diff
   assert.equal(traceHash(21), traceHash(21));
   assert.notEqual(traceHash(21), traceHash(22));
 });
+
+test('a takeover from a halted (not crashed) owner is not contested; from a running one it is', () => {
+  const { network } = setup({ hosts: ['primary', 'backup', 'spare'] });
+  network.claimService('kv', 'primary');
+  network.markHalted('primary');
+  assert.equal(network.claimService('kv', 'backup').contested, false);
+  assert.equal(network.claimService('kv', 'spare').contested, true);
+});

@@ -69,6 +69,7 @@ export class Network {
   private readonly hostsByAddress = new Map<number, HostInfo>();
   private readonly handlers = new Map<string, DeliveryHandler>();
   private readonly crashed = new Set<string>();
+  private readonly halted = new Set<string>();
   private readonly links = new Map<string, Link>();
   private readonly partitions = new Map<number, Partition>();
   private readonly serviceOwners = new Map<string, string>();
@@ -149,6 +150,17 @@ export class Network {
   /** True once `host` has crashed. */
   isCrashed(host: string): boolean {
     return this.crashed.has(host);
+  }
+
+  /**
+   * The service process of `host` stopped for good while the machine stays up (a replica that
+   * lost the go-live race halts): it answers no more, so a takeover of its service address is not
+   * contested. The network still delivers to it (and drops nothing): it is not a crash.
+   */
+  markHalted(host: string): void {
+    this.host(host);
+    this.halted.add(host);
+    if (this.sim.trace.on) this.sim.trace.record('host.halt', host);
   }
 
   // ----- links -------------------------------------------------------------------------------
@@ -237,15 +249,15 @@ export class Network {
   }
 
   /**
-   * Routes `service` to `host` from now on (a gratuitous ARP). If another host still running owned
-   * it, the claim is contested: two hosts may answer for one service, which the trace records and
-   * `contestedClaims` counts.
+   * Routes `service` to `host` from now on (a gratuitous ARP). If another host still serving (not
+   * crashed, not halted) owned it, the claim is contested: two hosts may answer for one service,
+   * which the trace records and `contestedClaims` counts.
    */
   claimService(service: string, host: string): ServiceClaim {
     this.host(host);
     this.serviceAddress(service);
     const previous = this.serviceOwners.get(service);
-    const contested = previous !== undefined && previous !== host && !this.crashed.has(previous);
+    const contested = previous !== undefined && previous !== host && !this.crashed.has(previous) && !this.halted.has(previous);
     const claim: ServiceClaim = { service, host, timeNs: this.sim.nowNs, previous, contested };
     this.serviceOwners.set(service, host);
     this.claimLog.push(claim);

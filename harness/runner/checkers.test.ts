@@ -10,6 +10,7 @@ import { encodeReply } from '../../workloads/protocol.ts';
 import { DivergenceChecker } from './divergence.ts';
 import { ExactlyOnceChecker } from './exactly-once.ts';
 import { OutputRuleAudit } from './output-rule.ts';
+import { SplitBrainChecker } from './split-brain.ts';
 
 function network() {
   const net = new Network(new Simulation({ seed: 1 }), { defaultLink: LAN_LINK });
@@ -89,4 +90,27 @@ test('output rule: an output leaves only once the backup holds its instruction; 
   alone.observe('primary', out(1001), 0);
   assert.equal(alone.verdict(), false, 'after re-protection the rule applies again');
   assert.equal(new OutputRuleAudit(net, 'counter', false).verdict(), null);
+});
+
+test('split brain: a go-live while another primary holds authority, or an output from a non-owner; a fair takeover race is not', () => {
+  const { net, client } = network();
+  const fair = new SplitBrainChecker(net, 'counter');
+  fair.onEvent({ kind: 'go-live', host: 'primary' }, 0);
+  fair.onEvent({ kind: 'suspect', host: 'primary', suspected: 'backup' }, 10);
+  fair.onEvent({ kind: 'suspect', host: 'backup', suspected: 'primary' }, 11);
+  fair.onEvent({ kind: 'go-live', host: 'backup' }, 12);
+  fair.onEvent({ kind: 'halt', host: 'primary', reason: 'lost test-and-set' }, 13);
+  assert.equal(fair.verdict(), false);
+  const twoPrimaries = new SplitBrainChecker(net, 'counter');
+  twoPrimaries.onEvent({ kind: 'go-live', host: 'primary' }, 0);
+  twoPrimaries.onEvent({ kind: 'suspect', host: 'primary', suspected: 'backup' }, 10);
+  twoPrimaries.onEvent({ kind: 'alone', host: 'primary' }, 10);
+  twoPrimaries.onEvent({ kind: 'go-live', host: 'backup' }, 12);
+  assert.equal(twoPrimaries.verdict(), true);
+  assert.deepEqual(twoPrimaries.firstOverlap, { host: 'backup', other: 'primary', timeNs: 12 });
+  net.claimService('counter', 'backup');
+  const deposed = new SplitBrainChecker(net, 'counter');
+  deposed.observe('primary', reply(client.address, 1, 1), 20);
+  assert.equal(deposed.verdict(), true);
+  assert.equal(deposed.firstDeposed?.owner, 'backup');
 });

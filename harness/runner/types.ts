@@ -37,7 +37,7 @@ export type CheckValue = boolean | 'unknown' | null;
 export interface Verdicts {
   /** The client history is linearizable against the workload's model. */
   readonly linearizable: CheckValue;
-  /** Two hosts answered for the service at once: a contested claim, or replies from a deposed owner. */
+  /** Two hosts acted as primary at once: a client reply or disk write from a host not owning the service, or a go-live while another host held the primary's authority. */
   readonly splitBrain: boolean;
   /** Backup and primary application state differed at a declared sync point (null: no sync points). */
   readonly divergence: CheckValue;
@@ -72,6 +72,8 @@ export interface RunReport {
   /** Failure detection and client-seen downtime, or null when no replica failed. */
   readonly failover: { readonly detectionNs: number | null; readonly downtimeNs: number | null; readonly recovered: boolean } | null;
   readonly verdicts: Verdicts;
+  /** Claims of the service address while its previous owner was neither crashed nor halted (a takeover race; split brain only if that owner answers). */
+  readonly contestedClaims: number;
   /** Guest instructions executed, per host. */
   readonly instructions: Readonly<Record<string, number>>;
   /** Figures the strategy reports about itself (log bytes per op, output delay, ...). */

@@ -23,6 +23,7 @@ import { type ElfSymbol, readElfSymbols } from '../vm/symbols.ts';
 import { DivergenceChecker } from './divergence.ts';
 import { ExactlyOnceChecker } from './exactly-once.ts';
 import { OutputRuleAudit } from './output-rule.ts';
+import { SplitBrainChecker } from './split-brain.ts';
 import type { TimedStrategyEvent } from './types.ts';
 
 /** Slices: at most 100 µs of a 1 GIPS CPU between looks at the clock, at least 1 µs. */
@@ -61,6 +62,8 @@ export class World {
   readonly exactlyOnce: ExactlyOnceChecker;
   /** Audits every output against the output rule, for strategies that promise it. */
   readonly outputRule: OutputRuleAudit;
+  /** Watches for client replies and disk writes from a host that does not own the service. */
+  readonly splitBrain: SplitBrainChecker;
   private readonly storageClients = new Map<string, StorageClient>();
   private readonly hostCreatedListeners: Array<(host: VmHost) => void> = [];
   private readonly instructionsPerSecond: number;
@@ -82,10 +85,12 @@ export class World {
     this.divergence = new DivergenceChecker(stateRanges(options.image, options.stateSymbols));
     this.exactlyOnce = new ExactlyOnceChecker(this.network);
     this.outputRule = new OutputRuleAudit(this.network, options.service, options.promisesOutputRule);
+    this.splitBrain = new SplitBrainChecker(this.network, options.service);
     this.onHostCreated((host) =>
       host.onEmit((output) => {
         this.exactlyOnce.observe(host.name, output);
         this.outputRule.observe(host.name, output, this.sim.nowNs);
+        this.splitBrain.observe(host.name, output, this.sim.nowNs);
       }),
     );
   }
@@ -194,6 +199,7 @@ export class World {
           return;
         }
         this.outputRule.onEvent(event);
+        this.splitBrain.onEvent(event, this.sim.nowNs);
         if (event.kind === 'backup-holds') return; // many, and only the audit needs them
         this.events.push({ ...event, timeNs: this.sim.nowNs });
         if (this.sim.trace.on) this.sim.trace.record(`strategy.${event.kind}`, 'host' in event ? event.host : '-', {});

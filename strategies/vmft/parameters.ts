@@ -6,7 +6,7 @@ import type { ParameterSpec, ParameterValues } from '../../harness/params.ts';
 export const VMFT_PARAMETERS: readonly ParameterSpec[] = [
   { name: 'heartbeat-ms', description: 'heartbeat interval on the replication link (each side); also the PROGRESS and retransmission tick', kind: 'integer', default: 5, min: 1, max: 1000 },
   { name: 'failure-timeout-ms', description: 'silence after which a replica suspects its peer', kind: 'integer', default: 50, min: 2, max: 60_000 },
-  { name: 'backup-grace-ms', description: 'extra silence the backup waits before suspecting the primary, so that when both lose each other but reach storage the primary wins test-and-set', kind: 'integer', default: 10, min: 0, max: 60_000 },
+  { name: 'backup-grace-ms', description: 'extra silence the backup waits before suspecting the primary: when both lose each other but reach storage, the primary then asks test-and-set first and keeps the service (0: a fair race, as in VMware FT)', kind: 'integer', default: 0, min: 0, max: 60_000 },
   { name: 'log-buffer-kb', description: 'primary log buffer (unacknowledged entries); full, it stalls the primary', kind: 'integer', default: 1024, min: 16, max: 1_048_576 },
   { name: 'backup-buffer-kb', description: 'backup log buffer (unreplayed entries); over it, the backup withholds acks', kind: 'integer', default: 1024, min: 16, max: 1_048_576 },
   { name: 'log-flush-us', description: 'longest a log entry waits to be batched when no output needs it (an output held by the output rule flushes at once)', kind: 'integer', default: 200, min: 0, max: 1_000_000 },

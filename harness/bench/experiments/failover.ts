@@ -1,0 +1,61 @@
+import type { TopLevelSpec } from 'vega-lite';
+import type { Row } from '../../report/tables.ts';
+import { violations } from '../../runner/types.ts';
+import type { Experiment } from '../experiment.ts';
+import { correctStrategies, runOrUnsupported } from './replication-cost.ts';
+import { chartOf, milliseconds } from './shared.ts';
+
+/** The fault scenarios measured, each long enough for its faults to strike while clients run. */
+const SCENARIOS = ['crash-primary', 'crash-backup', 'crash-primary-after-reply', 'partition-replicas', 'partition-primary-storage', 'isolate-primary', 'lossy-links', 'repeated-failover', 'crash-both'];
+const WORKLOADS = ['counter', 'kv'];
+
+/**
+ * Every correct replicating strategy under every fault scenario: how soon a replica noticed, how
+ * long clients went without a reply, and whether every checker passed. `crash-both` loses the
+ * service by design: clients never recover, but nothing they were told may be wrong.
+ */
+export const failover: Experiment = {
+  name: 'failover',
+  description: 'each replicating strategy under each fault scenario: detection time, client-seen downtime, recovery and checker verdicts',
+  columns: ['strategy', 'workload', 'scenario', 'status', 'detectionMs', 'downtimeMs', 'recovered', 'opsCompleted', 'opsUnknown', 'linearizable', 'splitBrain', 'divergence', 'outputRule', 'violations'],
+  rows(context) {
+    const replicating = correctStrategies().filter((strategy) => strategy !== 'none');
+    return replicating.flatMap((strategy) =>
+      WORKLOADS.flatMap((workload) =>
+        SCENARIOS.map((scenario): Row => {
+          const settings = { operations: '100000', 'duration-ms': '900' };
+          const report = runOrUnsupported(context, { strategy, workload, scenario, seed: context.seed, settings });
+          if (report === 'unsupported') return { strategy, workload, scenario, status: 'unsupported', detectionMs: null, downtimeMs: null, recovered: null, opsCompleted: null, opsUnknown: null, linearizable: null, splitBrain: null, divergence: null, outputRule: null, violations: null };
+          return {
+            strategy,
+            workload,
+            scenario,
+            status: 'ok',
+            detectionMs: milliseconds(report.failover?.detectionNs),
+            downtimeMs: milliseconds(report.failover?.downtimeNs),
+            recovered: report.failover?.recovered ?? null,
+            opsCompleted: report.opsCompleted,
+            opsUnknown: report.opsUnknown,
+            linearizable: report.verdicts.linearizable === 'unknown' ? 'unknown' : report.verdicts.linearizable,
+            splitBrain: report.verdicts.splitBrain,
+            divergence: report.verdicts.divergence === null ? null : String(report.verdicts.divergence),
+            outputRule: report.verdicts.outputRule === null ? null : String(report.verdicts.outputRule),
+            violations: violations(report.verdicts).join(' ') || 'none',
+          };
+        }),
+      ),
+    );
+  },
+  chart(rows): TopLevelSpec {
+    return chartOf(rows.filter((entry) => entry.status === 'ok' && entry.recovered === true), 'Client-seen downtime after a fault (recovered runs)', {
+      mark: 'bar',
+      encoding: {
+        y: { field: 'scenario', type: 'nominal', title: null },
+        yOffset: { field: 'workload', type: 'nominal' },
+        x: { field: 'downtimeMs', type: 'quantitative', title: 'longest time without a reply (ms)' },
+        color: { field: 'workload', type: 'nominal' },
+        column: { field: 'strategy', type: 'nominal', title: null },
+      },
+    }, { width: 300, height: 260 });
+  },
+};

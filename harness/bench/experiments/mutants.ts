@@ -1,0 +1,52 @@
+import type { TopLevelSpec } from 'vega-lite';
+import type { Row } from '../../report/tables.ts';
+import type { Verdicts } from '../../runner/types.ts';
+import { strategies } from '../../../strategies/registry.ts';
+import type { Experiment } from '../experiment.ts';
+import { chartOf } from './shared.ts';
+
+/** The verdict a mutant must break, read from a report. */
+function verdictValue(verdicts: Verdicts, name: string): string {
+  const value = (verdicts as unknown as Record<string, unknown>)[name];
+  return value === undefined ? `no verdict ${name}` : String(value);
+}
+
+/** A verdict is broken when it says the property failed: false, except split brain and divergence, which are violations when true. */
+function broken(name: string, value: string): boolean {
+  return name === 'splitBrain' || name === 'divergence' ? value === 'true' : value === 'false';
+}
+
+/**
+ * Each deliberately broken strategy (known-broken mutants) under the scenario that exposes it,
+ * beside the correct strategy it was derived from under the same scenario and seed: the suite's
+ * evidence that its checkers catch the anomalies of the lecture (no output rule: a reply the new
+ * primary never had; no test-and-set: two live primaries).
+ */
+export const mutants: Experiment = {
+  name: 'mutants',
+  description: 'known-broken strategies under the scenario that exposes them, beside the correct strategy: the checkers must catch each mutant and pass the correct one',
+  columns: ['strategy', 'flaw', 'scenario', 'workload', 'verdict', 'value', 'caught'],
+  rows({ seed, run }) {
+    return strategies.flatMap((strategy): Row[] => {
+      if (strategy.knownBroken === undefined) return [];
+      const { flaw, exposedBy, caughtBy } = strategy.knownBroken;
+      const base = strategy.name.split('-')[0]!;
+      const settings = { operations: '100000', 'duration-ms': '900' };
+      return [strategy.name, base].map((name) => {
+        const report = run({ strategy: name, workload: 'counter', scenario: exposedBy, seed, settings });
+        const value = verdictValue(report.verdicts, caughtBy);
+        return { strategy: name, flaw: name === strategy.name ? flaw : '(correct)', scenario: exposedBy, workload: 'counter', verdict: caughtBy, value, caught: broken(caughtBy, value) };
+      });
+    });
+  },
+  chart(rows): TopLevelSpec {
+    return chartOf(rows, 'Known-broken strategies: caught by the checkers?', {
+      mark: { type: 'rect' },
+      encoding: {
+        y: { field: 'strategy', type: 'nominal', title: null },
+        x: { field: 'verdict', type: 'nominal', title: 'verdict that must catch it' },
+        color: { field: 'caught', type: 'nominal', scale: { domain: [true, false], range: ['#c0392b', '#27ae60'] }, title: 'violation found' },
+      },
+    }, { width: 200, height: 120 });
+  },
+};

@@ -1,0 +1,61 @@
+import type { TopLevelSpec } from 'vega-lite';
+import type { Row } from '../../report/tables.ts';
+import type { Experiment } from '../experiment.ts';
+import { runOrUnsupported } from './replication-cost.ts';
+import { chartOf, rounded } from './shared.ts';
+
+const CHUNK_BYTES = 2000;
+/** Enough clients (each a window of one chunk) to fill a 1 Gbit/s link at a 0.25 ms round trip. */
+const CLIENTS = 32;
+const OPERATIONS = 6000;
+
+/** The configurations of the paper's netperf experiment: no FT, and FT over a 1 or 10 Gbit/s logging link. */
+const SETUPS: ReadonlyArray<{ readonly setup: string; readonly strategy: string; readonly replicationGbps: number }> = [
+  { setup: 'none', strategy: 'none', replicationGbps: 1 },
+  { setup: 'vmft, 1 Gbit/s logging link', strategy: 'vmft', replicationGbps: 1 },
+  { setup: 'vmft, 10 Gbit/s logging link', strategy: 'vmft', replicationGbps: 10 },
+];
+
+/**
+ * The VMware FT paper's netperf experiment on `net-bulk`: bulk receive (clients push 2000-byte
+ * chunks into the guest) and bulk transmit (the guest streams chunks out), without FT and with
+ * machine-level replay over a 1 or a 10 Gbit/s logging link. Under replay every received byte
+ * crosses the logging link too, so receive suffers more than transmit.
+ */
+export const netperf: Experiment = {
+  name: 'netperf',
+  description: 'net-bulk receive and transmit payload throughput without FT and with vmft over a 1 or 10 Gbit/s logging link',
+  columns: ['mode', 'setup', 'status', 'payloadMbitPerSec', 'replicationMbitPerSec', 'performanceRatio', 'linearizable'],
+  rows(context) {
+    return ['receive', 'transmit'].flatMap((mode) => {
+      let baseline: number | null = null;
+      return SETUPS.map(({ setup, strategy, replicationGbps }): Row => {
+        const settings = { mode, 'chunk-bytes': String(CHUNK_BYTES), clients: String(CLIENTS), operations: String(OPERATIONS), 'replication-link-gbps': String(replicationGbps) };
+        const report = runOrUnsupported(context, { strategy, workload: 'net-bulk', scenario: 'none', seed: context.seed, settings });
+        if (report === 'unsupported') return { mode, setup, status: 'unsupported', payloadMbitPerSec: null, replicationMbitPerSec: null, performanceRatio: null, linearizable: null };
+        const payload = report.throughputOpsPerSec === null ? null : (report.throughputOpsPerSec * CHUNK_BYTES * 8) / 1e6;
+        if (strategy === 'none') baseline = payload;
+        return {
+          mode,
+          setup,
+          status: 'ok',
+          payloadMbitPerSec: rounded(payload, 1),
+          replicationMbitPerSec: rounded(report.replication.mbitPerSec, 1),
+          performanceRatio: payload !== null && baseline ? rounded(payload / baseline) : null,
+          linearizable: report.verdicts.linearizable === 'unknown' ? 'unknown' : report.verdicts.linearizable,
+        };
+      });
+    });
+  },
+  chart(rows): TopLevelSpec {
+    return chartOf(rows, 'net-bulk (netperf): payload throughput', {
+      mark: 'bar',
+      encoding: {
+        x: { field: 'mode', type: 'nominal', title: null },
+        xOffset: { field: 'setup', type: 'nominal' },
+        y: { field: 'payloadMbitPerSec', type: 'quantitative', title: 'payload (Mbit/s)' },
+        color: { field: 'setup', type: 'nominal', title: null },
+      },
+    });
+  },
+};

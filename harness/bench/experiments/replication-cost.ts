@@ -1,0 +1,79 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { UnsupportedCombination } from '../../errors.ts';
+import type { Row } from '../../report/tables.ts';
+import type { RunReport } from '../../runner/types.ts';
+import { strategies } from '../../../strategies/registry.ts';
+import { workloads } from '../../../workloads/registry.ts';
+import type { BenchContext, Experiment } from '../experiment.ts';
+import { chartOf, microseconds, rounded } from './shared.ts';
+
+/** Operations per run (cpu-bound jobs are long: fewer of them). */
+export function operationsFor(workload: string): number {
+  return workload === 'cpu-bound' ? 20 : 1000;
+}
+
+/** The correct replication strategies (the mutants are measured by the mutants experiment). */
+export function correctStrategies(): string[] {
+  return strategies.filter((strategy) => strategy.knownBroken === undefined).map((strategy) => strategy.name);
+}
+
+/** A run, or the note that the strategy cannot replicate this workload's guest. */
+export function runOrUnsupported(context: BenchContext, config: Parameters<BenchContext['run']>[0]): RunReport | 'unsupported' {
+  try {
+    return context.run(config);
+  } catch (error) {
+    if (error instanceof UnsupportedCombination) return 'unsupported';
+    throw error;
+  }
+}
+
+function row(workload: string, strategy: string, report: RunReport | 'unsupported', baseline: RunReport | 'unsupported'): Row {
+  if (report === 'unsupported') return { workload, strategy, status: 'unsupported', throughputOpsPerSec: null, performanceRatio: null, latencyP50Us: null, latencyP99Us: null, replicationMbitPerSec: null, replicationBytesPerOp: null, outputDelayP50Us: null, linearizable: null, divergence: null };
+  const ratio = baseline !== 'unsupported' && baseline.throughputOpsPerSec && report.throughputOpsPerSec ? report.throughputOpsPerSec / baseline.throughputOpsPerSec : null;
+  return {
+    workload,
+    strategy,
+    status: 'ok',
+    throughputOpsPerSec: rounded(report.throughputOpsPerSec, 1),
+    performanceRatio: rounded(ratio),
+    latencyP50Us: microseconds(report.latencyNs.p50),
+    latencyP99Us: microseconds(report.latencyNs.p99),
+    replicationMbitPerSec: rounded(report.replication.mbitPerSec),
+    replicationBytesPerOp: report.replication.bytesPerOp,
+    outputDelayP50Us: microseconds(report.strategyFigures.outputDelayNsP50),
+    linearizable: report.verdicts.linearizable === 'unknown' ? 'unknown' : report.verdicts.linearizable,
+    divergence: report.verdicts.divergence === null ? null : String(report.verdicts.divergence),
+  };
+}
+
+/**
+ * Every correct strategy on every workload, without faults: throughput and its ratio to the
+ * unreplicated run (the VMware FT paper's FT/non-FT performance ratio), client latency, the
+ * replication traffic the network measured (Mbit/s and bytes per operation), and the output delay
+ * the strategy adds. Combinations a strategy cannot run (machine-level replay with a
+ * multiprocessor guest) appear as `unsupported`.
+ */
+export const replicationCost: Experiment = {
+  name: 'replication-cost',
+  description: 'each strategy on each workload without faults: throughput ratio to none, latency, replication bandwidth and bytes per operation, output delay',
+  columns: ['workload', 'strategy', 'status', 'throughputOpsPerSec', 'performanceRatio', 'latencyP50Us', 'latencyP99Us', 'replicationMbitPerSec', 'replicationBytesPerOp', 'outputDelayP50Us', 'linearizable', 'divergence'],
+  rows(context) {
+    return workloads.flatMap((workload) => {
+      const settings = { operations: String(operationsFor(workload.name)) };
+      const runFor = (strategy: string) => runOrUnsupported(context, { strategy, workload: workload.name, scenario: 'none', seed: context.seed, settings });
+      const baseline = runFor('none');
+      return correctStrategies().map((strategy) => row(workload.name, strategy, strategy === 'none' ? baseline : runFor(strategy), baseline));
+    });
+  },
+  chart(rows): TopLevelSpec {
+    return chartOf(rows.filter((entry) => entry.status === 'ok' && entry.strategy !== 'none'), 'Replication bandwidth by workload (no faults)', {
+      mark: 'bar',
+      encoding: {
+        y: { field: 'workload', type: 'nominal', title: null },
+        yOffset: { field: 'strategy', type: 'nominal' },
+        x: { field: 'replicationMbitPerSec', type: 'quantitative', title: 'replication traffic (Mbit/s)' },
+        color: { field: 'strategy', type: 'nominal' },
+      },
+    });
+  },
+};
