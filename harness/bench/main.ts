@@ -16,11 +16,9 @@ import { svgToPdf, svgToPng } from '../report/render.ts';
 import { toCsv, toLatex, toMarkdown } from '../report/tables.ts';
 import { validateSeed } from '../sim/random.ts';
 import type { BenchContext, Experiment } from './experiment.ts';
-import { baseline } from './experiments/baseline.ts';
-import { networkCalibration } from './experiments/network-calibration.ts';
+import { experiments } from './experiments/index.ts';
 import { RunCache } from './run-cache.ts';
 
-const experiments: readonly Experiment[] = [networkCalibration, baseline];
 
 async function runExperiment(experiment: Experiment, context: BenchContext, outDir: string): Promise<void> {
   const started = performance.now();

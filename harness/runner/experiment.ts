@@ -92,6 +92,7 @@ export function runExperimentWithHistory(config: ExperimentConfig, environment: 
     maxAttempts: integerParameter(run, 'max-attempts'),
     stopIssuingAtNs: (integerParameter(run, 'client-start-ms') + integerParameter(run, 'duration-ms')) * 1_000_000,
     maxOperations: integerParameter(run, 'operations'),
+    ...(integerParameter(run, 'client-hosts') > 0 ? { clientHosts: integerParameter(run, 'client-hosts') } : {}),
   }, workload.codec, workload.generator(settings.workload));
   world.setClientLoss(driver.hosts, run['client-loss'] as number);
   const instance = strategy.create(world.strategyContext());

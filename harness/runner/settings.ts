@@ -10,6 +10,7 @@ import { type ParameterSpec, type ParameterValues, resolveParameters, validateSp
 export const RUN_PARAMETERS: readonly ParameterSpec[] = [
   { name: 'load', description: 'offered load: the workload\'s default, closed loop, or open loop (Poisson)', kind: 'enum', default: 'workload', values: ['workload', 'closed', 'open'] },
   { name: 'clients', description: 'simulated clients (each its own host)', kind: 'integer', default: 4, min: 1, max: 256 },
+  { name: 'client-hosts', description: 'hosts the clients run on, sharing their links (0: one host per client)', kind: 'integer', default: 0, min: 0, max: 256 },
   { name: 'think-time-us', description: 'closed loop: pause between a reply and the next request', kind: 'integer', default: 0, min: 0, max: 10_000_000 },
   { name: 'rate-per-sec', description: 'open loop: operations offered per second of virtual time', kind: 'number', default: 1000, min: 0.001, max: 10_000_000 },
   { name: 'queue-limit', description: 'open loop: arrivals waiting for an idle client, at most', kind: 'integer', default: 10_000, min: 0, max: 1_000_000 },

@@ -127,3 +127,13 @@ test('bad client options are rejected with the value named', () => {
   assert.throws(() => setup({ kind: 'open', clients: 1, ratePerSecond: -1, queueLimit: 1 }), /ratePerSecond = -1 is not valid/);
   assert.throws(() => setup({ kind: 'closed', clients: 1, thinkTimeNs: 0 }, { maxAttempts: 0 }), /maxAttempts = 0 is not valid/);
 });
+
+test('clients sharing one host: replies reach the client they name, and all share the host\'s link', () => {
+  const { driver, run, server } = setup({ kind: 'closed', clients: 6, thinkTimeNs: 0 }, { clientHosts: 1 } as Partial<ClientOptions>);
+  run();
+  assert.deepEqual(driver.hosts, ['client-0']);
+  assert.equal(driver.history().length, 60);
+  assert.ok(driver.history().every((op) => op.status === 'ok'));
+  assert.equal(server.executed, 60);
+  assert.deepEqual([...new Set(driver.history().map((op) => op.client))].sort(), [0, 1, 2, 3, 4, 5]);
+});

@@ -44,17 +44,21 @@ export class ClientDriver<Input, Output> {
     private readonly generate: OperationGenerator<Input>,
   ) {
     validateClientOptions(options);
-    for (let index = 0; index < options.load.clients; index++) {
+    const hostCount = Math.min(options.clientHosts ?? options.load.clients, options.load.clients);
+    for (let index = 0; index < hostCount; index++) {
       const host = `client-${index}`;
       network.addHost(host, 'client');
-      network.listen(host, 'client', (delivery) => this.onReply(this.clients[index]!, delivery));
+      network.listen(host, 'client', (delivery) => this.onDelivery(host, delivery));
+    }
+    for (let index = 0; index < options.load.clients; index++) {
+      const host = `client-${index % hostCount}`;
       this.clients.push({ index, host, random: sim.stream(`client.${index}`), nextSequence: 1, current: undefined, request: undefined, retryTimer: undefined });
     }
   }
 
   /** The client hosts' names. */
   get hosts(): string[] {
-    return this.clients.map((client) => client.host);
+    return [...new Set(this.clients.map((client) => client.host))];
   }
 
   /** Every operation started so far, in order of first call. */
@@ -134,7 +138,8 @@ export class ClientDriver<Input, Output> {
     this.finish(client);
   }
 
-  private onReply(client: Client<Input, Output>, delivery: Delivery): void {
+  /** A reply reached a client host: it belongs to the client it names, if that client lives there. */
+  private onDelivery(host: string, delivery: Delivery): void {
     let reply;
     try {
       reply = decodeReply(delivery.bytes);
@@ -143,8 +148,13 @@ export class ClientDriver<Input, Output> {
       this.counters.badReplies++;
       return;
     }
+    const client = this.clients[reply.client];
+    if (client === undefined || client.host !== host) {
+      this.counters.staleReplies++;
+      return;
+    }
     const record = client.current;
-    if (record === undefined || reply.client !== client.index || reply.sequence !== record.sequence) {
+    if (record === undefined || reply.sequence !== record.sequence) {
       this.counters.staleReplies++;
       return;
     }
@@ -194,6 +204,7 @@ export function validateClientOptions(options: ClientOptions): void {
     require(load.ratePerSecond > 0 && Number.isFinite(load.ratePerSecond), 'ratePerSecond', load.ratePerSecond, 'a number > 0');
     require(Number.isSafeInteger(load.queueLimit) && load.queueLimit >= 0, 'queueLimit', load.queueLimit, 'an integer >= 0');
   }
+  if (options.clientHosts !== undefined) require(Number.isSafeInteger(options.clientHosts) && options.clientHosts >= 1, 'clientHosts', options.clientHosts, 'an integer >= 1');
   require(Number.isSafeInteger(options.timeoutNs) && options.timeoutNs > 0, 'timeoutNs', options.timeoutNs, 'an integer > 0 (ns)');
   require(Number.isSafeInteger(options.maxAttempts) && options.maxAttempts >= 1, 'maxAttempts', options.maxAttempts, 'an integer >= 1');
   require(Number.isSafeInteger(options.maxOperations) && options.maxOperations >= 0, 'maxOperations', options.maxOperations, 'an integer >= 0');

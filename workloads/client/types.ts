@@ -79,6 +79,11 @@ export interface ClientOptions {
   readonly stopIssuingAtNs: TimeNs;
   /** No new operation starts once this many have started (all clients together). */
   readonly maxOperations: number;
+  /**
+   * Hosts the clients run on, client i on host `client-(i mod clientHosts)`; clients on one host
+   * share its links (netperf's single client machine). Default: one host per client.
+   */
+  readonly clientHosts?: number;
 }
 
 /** Counters of a client driver, beyond what the history holds. */

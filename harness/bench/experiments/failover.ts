@@ -50,7 +50,7 @@ export const failover: Experiment = {
     return chartOf(rows.filter((entry) => entry.status === 'ok' && entry.recovered === true), 'Client-seen downtime after a fault (recovered runs)', {
       mark: 'bar',
       encoding: {
-        y: { field: 'scenario', type: 'nominal', title: null },
+        y: { field: 'scenario', type: 'nominal', title: null, axis: { labelLimit: 240 } },
         yOffset: { field: 'workload', type: 'nominal' },
         x: { field: 'downtimeMs', type: 'quantitative', title: 'longest time without a reply (ms)' },
         color: { field: 'workload', type: 'nominal' },
