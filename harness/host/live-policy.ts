@@ -1,14 +1,13 @@
 import type { RandomStream } from '../sim/random.ts';
 import { TIMEBASE_HZ } from '../vm/memory-map.ts';
 import type { HartSlice } from '../vm/types.ts';
+import { InputQueue } from './input-queue.ts';
 import type { HardwareClock, HostPolicy, MachineInput, MachineOutput } from './types.ts';
 import type { VmHost } from './vm-host.ts';
 
 /** Bounds of a hart's time slice on a multiprocessor guest, in instructions. */
 export const HART_QUANTUM_MIN = 50;
 export const HART_QUANTUM_MAX = 2000;
-/** Most inputs waiting for a boundary: a stated bound; a frame beyond it is dropped like a full NIC. */
-export const MAX_PENDING_INPUTS = 4096;
 
 /**
  * An unreplicated machine's policy: inputs enter at the next instruction boundary, reads return
@@ -17,9 +16,7 @@ export const MAX_PENDING_INPUTS = 4096;
  * passes, or holds outputs until they may leave.
  */
 export class LivePolicy implements HostPolicy {
-  protected readonly pending: MachineInput[] = [];
-  /** Frames dropped because too many inputs were waiting. */
-  droppedInputs = 0;
+  protected readonly pending = new InputQueue();
 
   constructor(
     protected readonly host: VmHost,
@@ -30,16 +27,11 @@ export class LivePolicy implements HostPolicy {
   ) {}
 
   onArrival(input: MachineInput): void {
-    if (this.pending.length >= MAX_PENDING_INPUTS && input.kind === 'frame') {
-      this.droppedInputs++;
-      return;
-    }
-    this.pending.push(input);
-    this.host.wake();
+    if (this.pending.push(input)) this.host.wake();
   }
 
   takeInputs(_retired: number): readonly MachineInput[] {
-    return this.pending.splice(0, this.pending.length);
+    return this.pending.takeAll();
   }
 
   executionLimit(): number {

@@ -5,7 +5,7 @@
  * instruction count where it happened; outputs go to the primary role, which applies the output
  * rule. The protocol decisions (what fits, how far to run, when an output leaves) are the role's.
  */
-import { MAX_PENDING_INPUTS } from '../../harness/host/live-policy.ts';
+import { InputQueue } from '../../harness/host/input-queue.ts';
 import type { HardwareClock, HostPolicy, MachineInput, MachineOutput } from '../../harness/host/types.ts';
 import type { VmHost } from '../../harness/host/vm-host.ts';
 import type { TimeNs } from '../../harness/sim/types.ts';
@@ -41,9 +41,7 @@ export function inputEntry(input: MachineInput, retired: number): LogEntry {
 }
 
 export class PrimaryPolicy implements HostPolicy {
-  private readonly pending: MachineInput[] = [];
-  /** Frames dropped because too many inputs were waiting (like a full NIC). */
-  droppedInputs = 0;
+  private readonly pending = new InputQueue();
 
   constructor(
     private readonly vmHost: VmHost,
@@ -53,31 +51,25 @@ export class PrimaryPolicy implements HostPolicy {
   ) {}
 
   onArrival(input: MachineInput): void {
-    if (this.pending.length >= MAX_PENDING_INPUTS && input.kind === 'frame') {
-      this.droppedInputs++;
-      return;
-    }
-    this.pending.push(input);
-    this.vmHost.wake();
+    if (this.pending.push(input)) this.vmHost.wake();
   }
 
   /** Delivers the waiting inputs that fit in the log buffer, logging each at this boundary. */
   takeInputs(retired: number): readonly MachineInput[] {
-    const inputs = this.sink.logging ? this.takeLogged(retired) : this.pending.splice(0, this.pending.length);
+    const inputs = this.sink.logging ? this.takeLogged(retired) : this.pending.takeAll();
     for (const input of inputs) if (input.kind === 'disk') this.sink.delivered(input.id);
     return inputs;
   }
 
+  /** The waiting inputs that fit in the log buffer, each appended to the log at this boundary. */
   private takeLogged(retired: number): MachineInput[] {
     const timeNs = this.vmHost.cpuNs();
-    let count = 0;
-    for (const input of this.pending) {
+    return this.pending.takeWhile((input) => {
       const entry = inputEntry(input, retired);
-      if (!this.sink.fits(entry)) break;
+      if (!this.sink.fits(entry)) return false;
       this.sink.append(entry, timeNs);
-      count++;
-    }
-    return this.pending.splice(0, count);
+      return true;
+    });
   }
 
   executionLimit(): number {
