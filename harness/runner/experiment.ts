@@ -106,6 +106,7 @@ export function runExperimentWithHistory(config: ExperimentConfig, environment: 
     if (result.stoppedBy === 'max-events') throw new ConfigError(`run exceeded ${MAX_EVENTS} simulation events; lower operations or duration-ms`);
     if (result.stoppedBy === 'empty') break;
   }
+  driver.close();
   const history = driver.history();
   const checkable = checkableOperations(history);
   const init = workload.modelInit(settings.workload);

@@ -137,3 +137,16 @@ test('clients sharing one host: replies reach the client they name, and all shar
   assert.equal(server.executed, 60);
   assert.deepEqual([...new Set(driver.history().map((op) => op.client))].sort(), [0, 1, 2, 3, 4, 5]);
 });
+
+test('closing the driver leaves operations in flight unknown, saying why', () => {
+  const { driver, sim, network } = setup({ kind: 'closed', clients: 2, thinkTimeNs: 0 });
+  network.crash('server');
+  sim.run({ maxTimeNs: 5_000_000, maxEvents: 1e6 });
+  driver.close();
+  const inFlight = driver.history().filter((op) => op.returnNs === null);
+  assert.equal(inFlight.length, 2);
+  for (const op of inFlight) {
+    assert.equal(op.status, 'unknown');
+    assert.match(op.error!, /still in flight when the run ended/);
+  }
+});

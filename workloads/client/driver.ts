@@ -71,6 +71,19 @@ export class ClientDriver<Input, Output> {
     return this.clients.every((client) => client.current === undefined) && this.waiting.length === 0 && !this.mayStart();
   }
 
+  /**
+   * Ends the run for the clients: an operation still in flight stays `unknown` (it may yet take
+   * effect, or not) and says why; its retry timer is cancelled. Call it once the simulation stops.
+   */
+  close(): void {
+    for (const client of this.clients) {
+      if (client.current === undefined) continue;
+      client.current.error ??= `still in flight when the run ended, after ${client.current.attempts} attempt(s)`;
+      client.retryTimer?.cancel();
+      client.current = undefined;
+    }
+  }
+
   /** Schedules the load: closed-loop clients start at once; open-loop arrivals begin. */
   start(): void {
     const { load } = this.options;
