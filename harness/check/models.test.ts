@@ -160,4 +160,14 @@ describe('file', () => {
   test('init holds the records already in the file', () => {
     assert.equal(file([append(0, 0, 10, 'c', 2), read(0, 20, 30, ['a', 'b', 'c'])], ['a', 'b']), 'linearizable');
   });
+  test('a ranged read sees exactly the records [from, from + count) that exist', () => {
+    const range = (call: number, ret: number, from: number, count: number, records: string[]) => op<FileInput, FileOutput>(3, call, ret, { op: 'read', from, count }, { records });
+    const history = [append(0, 0, 10, 'a', 0), append(0, 20, 30, 'b', 1), append(0, 40, 50, 'c', 2)];
+    assert.equal(file([...history, range(60, 70, 1, 5, ['b', 'c'])]), 'linearizable');
+    assert.equal(file([...history, range(60, 70, 0, 2, ['a', 'b'])]), 'linearizable');
+    assert.equal(file([...history, range(60, 70, 3, 2, [])]), 'linearizable');
+    assert.equal(file([...history, range(60, 70, 1, 5, ['b'])]), 'not-linearizable', 'a short range hides a record that exists');
+    assert.equal(file([...history, range(60, 70, 1, 1, ['c'])]), 'not-linearizable', 'the wrong record at index 1');
+    assert.equal(file([append(0, 0, 30, 'a', 0), range(10, 20, 0, 1, [])]), 'linearizable', 'overlapping the append, the read may come first');
+  });
 });

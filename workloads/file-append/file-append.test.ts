@@ -100,3 +100,31 @@ test('file-append: instructions per request (reported, not asserted)', (t) => {
   client.call({ op: 'read' });
   t.diagnostic(`file-append read (2 records): ${harness.machine.retired - before} instructions`);
 });
+
+test('file-append: ranged reads return records [from, from + count) from anywhere in a long file, via the index', () => {
+  const harness = boot();
+  const client = new Client(harness);
+  const records = Array.from({ length: 300 }, (_, index) => `r${index}-${'q'.repeat(index % 40)}`);
+  records.forEach((record, index) => assert.equal((client.call({ op: 'append', record }).output as { index: number }).index, index));
+  for (const [from, count] of [[0, 5], [63, 3], [64, 16], [130, 16], [290, 16], [299, 1], [300, 4], [1000, 2], [10, 0]] as const) {
+    assert.deepEqual(client.call({ op: 'read', from, count }), { status: 0, output: { records: records.slice(from, from + count) } }, `read(${from}, ${count})`);
+  }
+  assert.equal(client.call({ op: 'read', from: 0, count: 65 }).status, ReplyStatus.badArgument, 'at most 64 records a read');
+  const big = boot();
+  const writer = new Client(big);
+  for (let index = 0; index < 10; index++) writer.call({ op: 'append', record: 'z'.repeat(256) });
+  assert.equal(writer.call({ op: 'read', from: 0, count: 10 }).status, ReplyStatus.tooLarge, '10 records of 258 bytes do not fit one reply');
+  assert.equal((writer.call({ op: 'read', from: 2, count: 7 }).output as { records: string[] }).records.length, 7);
+});
+
+test('file-append: a guest booted on a disk with a long file rebuilds its index and reads ranges from it', () => {
+  const first = boot();
+  const client = new Client(first);
+  const records = Array.from({ length: 200 }, (_, index) => `${index}:${'w'.repeat(index % 200)}`);
+  for (const record of records) client.call({ op: 'append', record });
+  const second = boot({}, first.disk);
+  const reader = new Client(second, 2);
+  assert.deepEqual(reader.call({ op: 'read', from: 150, count: 8 }).output, { records: records.slice(150, 158) });
+  assert.deepEqual(reader.call({ op: 'append', record: 'next' }).output, { index: 200 });
+  assert.deepEqual(reader.call({ op: 'read', from: 195, count: 16 }).output, { records: [...records.slice(195), 'next'] });
+});

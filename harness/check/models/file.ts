@@ -1,12 +1,13 @@
 /**
  * An append-only file of records (the workloads' file-append service): `append` adds a record at
- * the end and answers its index (0 for the first record); `read` answers every record in order.
+ * the end and answers its index (0 for the first record); `read` answers every record in order, or
+ * with `from` and `count` the records from index `from`, at most `count` of them.
  * The file's state is a linked list that shares its past with the states before it, so an append
  * costs one node and the search can keep thousands of states without copying files.
  */
 import { combineHash, extendStringHash, mix32 } from '../hash.ts';
 import type { Model } from '../types.ts';
-import { expectInteger, expectObject, expectOnlyFields, expectOperationName, expectString, expectStringArray, quote } from './shape.ts';
+import { expectInteger, expectObject, expectOnlyFields, expectOperationName, expectString, expectStringArray, fail, quote } from './shape.ts';
 
 /** A file operation. */
 export type FileInput =
@@ -17,8 +18,12 @@ export type FileInput =
       readonly record: string;
     }
   | {
-      /** Reads the whole file. */
+      /** Reads the whole file, or a range of it when `from` and `count` are given. */
       readonly op: 'read';
+      /** Index of the first record to read (with `count`). */
+      readonly from?: number;
+      /** Most records to read (with `from`). */
+      readonly count?: number;
     };
 
 /** What `append` answers. */
@@ -29,7 +34,7 @@ export interface FileAppendOutput {
 
 /** What `read` answers. */
 export interface FileReadOutput {
-  /** Every record, first to last. */
+  /** Every record, first to last (or those of the range asked for). */
   readonly records: readonly string[];
 }
 
@@ -69,6 +74,17 @@ function holdsRecords(file: FileState, records: readonly string[]): boolean {
   return true;
 }
 
+/** Whether `records` are exactly the file's records [from, from + count) that exist. */
+function holdsRange(file: FileState, from: number, count: number, records: readonly string[]): boolean {
+  const expected = Math.max(0, Math.min(count, file.length - from));
+  if (records.length !== expected) return false;
+  for (let node: FileState | null = file; node !== null && node.length > from; node = node.previous) {
+    const index = node.length - 1 - from;
+    if (index < expected && node.record !== records[index]) return false;
+  }
+  return true;
+}
+
 function sameFile(first: FileState, second: FileState): boolean {
   if (first.length !== second.length || first.hash !== second.hash) return false;
   let left: FileState | null = first;
@@ -86,8 +102,14 @@ function parseInput(value: unknown, path: string): FileInput {
   const input = expectObject(value, path);
   const op = expectOperationName(input, path, 'file', operationNames);
   if (op === 'read') {
-    expectOnlyFields(input, path, ['op']);
-    return { op };
+    expectOnlyFields(input, path, ['op', 'from', 'count']);
+    if (input.from === undefined && input.count === undefined) return { op };
+    if (input.from === undefined || input.count === undefined) fail(path, 'a ranged read needs both from and count');
+    const from = expectInteger(input.from, `${path}.from`);
+    const count = expectInteger(input.count, `${path}.count`);
+    if (from < 0) fail(`${path}.from`, `${from} is negative`);
+    if (count < 0) fail(`${path}.count`, `${count} is negative`);
+    return { op, from, count };
   }
   expectOnlyFields(input, path, ['op', 'record']);
   return { op, record: expectString(input.record, `${path}.record`) };
@@ -108,12 +130,16 @@ function step(state: FileState, input: FileInput, output: FileOutput | null): Fi
     if (output !== null && !('index' in output && output.index === state.length)) return undefined;
     return appendRecord(state, input.record);
   }
-  return output === null || ('records' in output && holdsRecords(state, output.records)) ? state : undefined;
+  if (output === null) return state;
+  if (!('records' in output)) return undefined;
+  const matches = input.from === undefined || input.count === undefined ? holdsRecords(state, output.records) : holdsRange(state, input.from, input.count, output.records);
+  return matches ? state : undefined;
 }
 
 function describeOperation(input: FileInput, output: FileOutput | null): string {
   if (input.op === 'append') return `append(${quote(input.record)}) → ${output !== null && 'index' in output ? output.index : '?'}`;
-  return `read → ${output !== null && 'records' in output ? describeRecords(output.records) : '?'}`;
+  const range = input.from === undefined ? '' : `(${input.from}, ${input.count})`;
+  return `read${range} → ${output !== null && 'records' in output ? describeRecords(output.records) : '?'}`;
 }
 
 function describeRecords(records: readonly string[]): string {
