@@ -6,7 +6,7 @@
 import { checkElfFits, loadElf, parseElf } from './elf.ts';
 import { Machine } from './machine.ts';
 import { RAM_BASE, RAM_DEFAULT_SIZE, TIMEBASE_HZ } from './memory-map.ts';
-import type { BareOutcome, ConsoleStream, DiskRequest, HartSlice, Platform } from './types.ts';
+import type { BareOutcome, ConsoleStream, DiskRequest, EngineFactory, HartSlice, Platform } from './types.ts';
 
 /** The modelled speed that turns instructions into bare-mode time: 100 MIPS. */
 export const BARE_INSTRUCTIONS_PER_SECOND = 100_000_000;
@@ -59,6 +59,8 @@ export interface BareOptions {
   readonly ramBytes?: number;
   /** Where guest stdout/stderr bytes go. */
   readonly console: (stream: ConsoleStream, bytes: Uint8Array) => void;
+  /** The execution engine; the machine's default if absent. */
+  readonly engine?: EngineFactory;
 }
 
 /** Builds a bare-mode machine with the ELF loaded and sp at the top of RAM; throws ElfError. */
@@ -67,7 +69,7 @@ export function createBareMachine(file: Uint8Array, options: BareOptions): Machi
   const image = parseElf(file);
   checkElfFits(image, ramBytes);
   const platform = new BarePlatform(options.console);
-  const machine = new Machine({ platform, ramBytes, entryPoint: image.entry, systemCalls: 'linux' });
+  const machine = new Machine({ platform, ramBytes, entryPoint: image.entry, systemCalls: 'linux', ...(options.engine === undefined ? {} : { engine: options.engine }) });
   platform.machine = machine;
   loadElf(machine, image);
   machine.setRegister(0, 2, (RAM_BASE + ramBytes) | 0);

@@ -13,9 +13,13 @@
  * an interrupt made deliverable by an instruction (csrs mstatus, a device write) is taken right
  * after that instruction. The state at a given retired count is therefore the same however the
  * host splits its runs.
+ *
+ * The default engine is the block compiler (straight-line code compiled to JavaScript functions,
+ * with the switch interpreter for cold code and exact tails); both give the same state at every
+ * instruction count, which the tests check against the reference executor.
  */
 import { MachineCore } from './core.ts';
-import { createInterpreter } from './interpreter.ts';
+import { createBlockCompiler } from './block-compiler.ts';
 import { Memory, ramOffset } from './memory.ts';
 import { RAM_BASE, RAM_DEFAULT_SIZE } from './memory-map.ts';
 import { machineDigest, restoreMachine, snapshotMachine } from './snapshot.ts';
@@ -47,7 +51,7 @@ export class Machine {
     }
     this.core = new MachineCore(memory, options.platform, hartCount, entryPoint, options.nicAddress ?? 0, diskSectors, options.systemCalls ?? 'trap');
     this.harts = this.core.harts;
-    this.engine = (options.engine ?? createInterpreter)(this.core);
+    this.engine = (options.engine ?? createBlockCompiler)(this.core);
   }
 
   get hartCount(): number {

@@ -30,6 +30,10 @@ export class Memory {
   readonly unsignedHalfwords: Uint16Array;
   readonly bytes: Int8Array;
   readonly unsignedBytes: Uint8Array;
+  /**
+   * Per-page flags (dirty, digest stale). Every write to RAM stores the whole byte, never or-ing
+   * bits in: the block compiler keeps its own bit here, and a write must clear it.
+   */
   readonly pageFlags: Uint8Array;
   /** Two hash lanes per page, valid while the page's PAGE_STALE flag is clear. */
   private readonly pageHashes: Int32Array;

@@ -248,7 +248,11 @@ export interface EngineHost {
   readonly bytes: Int8Array;
   /** RAM as unsigned bytes. */
   readonly unsignedBytes: Uint8Array;
-  /** Per-page flags; a store to page p must set pageFlags[p] = PAGE_WRITTEN. */
+  /**
+   * Per-page flags; a store to page p must set pageFlags[p] = PAGE_WRITTEN, overwriting the whole
+   * byte: every RAM write path does, and the block compiler relies on it (a write clears the bit
+   * that marks a page as holding compiled code, which invalidates that code).
+   */
   readonly pageFlags: Uint8Array;
   /** Whether harts other than `hart` hold LR reservations that plain stores must break. */
   othersHoldReservations(hart: HartState): boolean;

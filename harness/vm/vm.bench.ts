@@ -7,9 +7,11 @@ import { addWorkTask } from '../bench/units.ts';
 import {
   Program, R, add, addi, and, bne, blt, jal, jalr, li, lw, mul, or, slli, srli, sub, sw, xor,
 } from './asm.ts';
+import { createBlockCompiler } from './block-compiler.ts';
+import { createInterpreter } from './interpreter.ts';
 import { Machine } from './machine.ts';
 import { RAM_BASE } from './memory-map.ts';
-import type { ConsoleStream, DiskRequest, HartSlice, Platform } from './types.ts';
+import type { ConsoleStream, DiskRequest, EngineFactory, HartSlice, Platform } from './types.ts';
 
 const INSTRUCTIONS_PER_ITERATION = 10_000_000;
 
@@ -68,16 +70,22 @@ function callKernel(): Kernel {
 
 export const KERNELS: readonly Kernel[] = [aluKernel(), memoryKernel(), callKernel()];
 
-function machineFor(kernel: Kernel): Machine {
-  const machine = new Machine({ platform: new QuietPlatform(), ramBytes: 1 << 20 });
+/** The engines measured: the switch interpreter and the block compiler. */
+export const ENGINES: readonly { readonly name: string; readonly factory: EngineFactory }[] = [
+  { name: 'interpreter', factory: createInterpreter },
+  { name: 'block compiler', factory: createBlockCompiler },
+];
+
+function machineFor(kernel: Kernel, engine: EngineFactory = createInterpreter): Machine {
+  const machine = new Machine({ platform: new QuietPlatform(), ramBytes: 1 << 20, engine });
   machine.writeMemory(RAM_BASE, kernel.program.assemble());
   return machine;
 }
 
 /** Median guest MIPS of each kernel over `repeats` runs of `instructions` each (wall clock). */
-export function measureMips(instructions = 50_000_000, repeats = 5): { kernel: string; medianMips: number }[] {
+export function measureMips(instructions = 50_000_000, repeats = 5, engine: EngineFactory = createInterpreter): { kernel: string; medianMips: number }[] {
   return KERNELS.map((kernel) => {
-    const machine = machineFor(kernel);
+    const machine = machineFor(kernel, engine);
     machine.run(instructions / 5); // warm-up, so the JIT has compiled the loop
     const rates: number[] = [];
     for (let repeat = 0; repeat < repeats; repeat++) {
@@ -99,6 +107,17 @@ export function registerVmBenchmarks(bench: Bench): void {
       machine.run(INSTRUCTIONS_PER_ITERATION);
     });
   }
+  for (const kernel of KERNELS) {
+    const machine = machineFor(kernel, createBlockCompiler);
+    addWorkTask(bench, `vm (block compiler): ${kernel.name} kernel, ${INSTRUCTIONS_PER_ITERATION / 1e6}M instructions`, { perIteration: INSTRUCTIONS_PER_ITERATION, unit: 'instructions' }, () => {
+      machine.run(INSTRUCTIONS_PER_ITERATION);
+    });
+  }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.table(measureMips());
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const { name, factory } of ENGINES) {
+    console.log(name);
+    console.table(measureMips(undefined, undefined, factory));
+  }
+}
