@@ -22,7 +22,7 @@ export interface GuestSpeed {
   readonly program: string;
   readonly instructions: number;
   readonly vmMedianMips: number;
-  /** null when qemu-riscv32 is not installed. */
+  /** null when qemu-riscv32 is not installed, or the program ran too briefly under it to time. */
   readonly qemuMedianMips: number | null;
   readonly qemuOverVm: number | null;
 }
@@ -66,7 +66,9 @@ export function measureGuestSpeeds(repeats = 7): GuestSpeed[] {
     if (qemuAvailable) {
       qemuMs(program);
       const qemuRuns = Array.from({ length: repeats }, () => qemuMs(program)!);
-      qemuMedianMips = instructions / Math.max(0.001, median(qemuRuns) - startupMs) / 1000;
+      const runMs = median(qemuRuns) - startupMs;
+      // A run hardly longer than qemu's start-up cannot be timed this way: leave it out.
+      qemuMedianMips = runMs > startupMs ? instructions / runMs / 1000 : null;
     }
     return {
       program,

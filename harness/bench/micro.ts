@@ -50,7 +50,7 @@ if (values.json) {
 } else {
   console.table(rows);
   if (guests.length > 0) {
-    console.log('guest programs, ftbench VM vs qemu-riscv32 (qemu start-up subtracted; null: qemu-riscv32 not installed)');
+    console.log('guest programs, ftbench VM vs qemu-riscv32 (qemu start-up subtracted; null: qemu-riscv32 not installed, or the program ran too briefly under it to time)');
     console.table(guests);
   }
 }
