@@ -43,7 +43,9 @@ export function parseParameter(owner: string, spec: ParameterSpec, text: string)
   switch (spec.kind) {
     case 'integer':
     case 'number': {
-      const value = text.trim() === '' ? Number.NaN : Number(text.replaceAll('_', ''));
+      // Decimal only (digits may be grouped with _): no hex, no exponent for integers, no spaces.
+      const pattern = spec.kind === 'integer' ? /^-?\d+(_\d+)*$/ : /^-?\d+(_\d+)*(\.\d+)?([eE][-+]?\d+)?$/;
+      const value = pattern.test(text) ? Number(text.replaceAll('_', '')) : Number.NaN;
       if (!Number.isFinite(value) || value < spec.min || value > spec.max) throw bad();
       if (spec.kind === 'integer' && !Number.isSafeInteger(value)) throw bad();
       return value;

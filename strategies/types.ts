@@ -79,9 +79,15 @@ export type StrategyEvent =
   | { readonly kind: 'backup-holds'; readonly host: string; readonly primary: string; readonly point: number }
   /**
    * The primary `host` goes on without a backup (it won test-and-set after losing its backup):
-   * its outputs leave at once until a new backup is in place (`reprotect-done`).
+   * its outputs leave at once until it is `protected` again.
    */
   | { readonly kind: 'alone'; readonly host: string }
+  /**
+   * The primary `host` runs with a backup from now on: none of its outputs leaves before the backup
+   * holds what produced it, so it cannot act alone (declared at the start of a pairing and when a
+   * new backup is in place).
+   */
+  | { readonly kind: 'protected'; readonly host: string }
   /** A new backup started being brought up on `host`; the primary paused for `pauseNs`. */
   | { readonly kind: 'reprotect-start'; readonly host: string }
   | { readonly kind: 'reprotect-done'; readonly host: string; readonly pauseNs: TimeNs }

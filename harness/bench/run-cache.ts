@@ -26,9 +26,13 @@ function codeFiles(folder: string): string[] {
   });
 }
 
+/** Files outside those folders that change what a run reports: dependency versions (pure-rand draws every random value), and how guest images are read. */
+const CODE_FILES = ['package-lock.json', 'harness/cli/files.ts'];
+
 /** A digest of the code that runs experiments. */
 export function codeFingerprint(): string {
   const hash = createHash('sha256');
+  for (const file of CODE_FILES) hash.update(file).update(readFileSync(join(repositoryRoot, file)));
   for (const folder of CODE_FOLDERS) {
     for (const path of codeFiles(join(repositoryRoot, folder))) hash.update(relative(repositoryRoot, path)).update(readFileSync(path));
   }

@@ -44,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage());
     return name === undefined ? 2 : 0;
   }
-  const command = commands[name];
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (command === undefined) {
     console.error(`ftbench: unknown command "${name}": expected ${listAccepted(Object.keys(commands))}\n\n${usage()}`);
     return 2;

@@ -7,7 +7,7 @@
  * Exit codes: 0 the run completed and no checker found a violation; 1 a checker found one
  * (not linearizable, split brain, divergence); 2 bad input or an unsupported combination.
  */
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../errors.ts';
@@ -33,11 +33,14 @@ function usage(): string {
 
 /** Parses `--set key=value` flags into a record; a flag without `=` is an error naming it. */
 export function parseSettings(flags: readonly string[]): Record<string, string> {
-  const settings: Record<string, string> = {};
+  // No prototype: a key like __proto__ is a key like any other (and then refused as unknown).
+  const settings: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const flag of flags) {
     const equals = flag.indexOf('=');
     if (equals <= 0) throw new ConfigError(`--set ${flag} is not valid: expected key=value`);
-    settings[flag.slice(0, equals)] = flag.slice(equals + 1);
+    const key = flag.slice(0, equals);
+    if (key in settings) throw new ConfigError(`--set ${key} is given twice (${settings[key]} and ${flag.slice(equals + 1)}): give it once`);
+    settings[key] = flag.slice(equals + 1);
   }
   return settings;
 }
@@ -64,6 +67,7 @@ export async function runCommand(args: string[]): Promise<number> {
     settings: parseSettings(values.set ?? []),
     trace: values.out === undefined ? 'hash' : 'full',
   };
+  if (values.out !== undefined) prepareOutput(values.out);
   if (values.json !== true) console.log(`ftbench run: seed ${config.seed}, strategy ${config.strategy}, workload ${config.workload}, scenario ${config.scenario}${describeSettings(config.settings)}`);
   const { report, history, trace } = runExperimentWithHistory(config, hostEnvironment);
   if (values.out !== undefined) writeOutputs(values.out, report, history, trace);
@@ -95,6 +99,16 @@ function parseRunArgs(args: string[]) {
 function describeSettings(settings: Readonly<Record<string, string>>): string {
   const entries = Object.entries(settings);
   return entries.length === 0 ? '' : `, ${entries.map(([key, value]) => `${key}=${value}`).join(' ')}`;
+}
+
+/** Makes sure the output folder can be written before spending a run on it. */
+function prepareOutput(directory: string): void {
+  try {
+    mkdirSync(directory, { recursive: true });
+    accessSync(directory, constants.W_OK);
+  } catch (error) {
+    throw new ConfigError(`--out ${directory} is not a writable folder: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
 }
 
 function writeOutputs(directory: string, report: RunReport, history: unknown, trace: readonly import('../sim/types.ts').TraceEvent[]): void {

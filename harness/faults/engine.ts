@@ -98,11 +98,26 @@ function resolveHosts(world: World, targets: FaultTargets, role: HostRole): stri
       const owner = world.network.serviceOwner(targets.service);
       return owner === undefined ? [] : [owner];
     }
+    case 'current-backup': {
+      const backup = currentBackup(world);
+      return backup === undefined ? [] : [backup];
+    }
     case 'clients':
       return [...targets.clientHosts];
     case 'storage':
       return ['storage'];
   }
+}
+
+/** The backup of the current pairing, from the strategy's declarations (see `HostRole`). */
+function currentBackup(world: World): string | undefined {
+  const initialPrimary = world.replicaHosts[0];
+  let backup = world.replicaHosts[1];
+  for (const event of world.events) {
+    if (event.kind === 'go-live' && event.host !== initialPrimary) backup = undefined;
+    if (event.kind === 'reprotect-done') backup = event.host;
+  }
+  return backup !== undefined && !world.network.isCrashed(backup) ? backup : undefined;
 }
 
 function applyAction(world: World, targets: FaultTargets, action: FaultAction): void {
@@ -121,7 +136,7 @@ function applyAction(world: World, targets: FaultTargets, action: FaultAction): 
       world.network.healAll();
       return;
     case 'loss':
-      world.network.configureAllLinks({ lossProbability: action.probability });
+      world.network.setFaultLoss(action.probability);
       return;
   }
 }
@@ -130,7 +145,8 @@ function measureFailover(world: World, fired: ScheduledFaults['fired'], history:
   const first = fired.find((entry) => entry.action.kind === 'crash' || entry.action.kind === 'partition');
   if (first === undefined) return null;
   const faultNs = first.timeNs;
-  const noticed = world.events.find((event) => event.timeNs >= faultNs && (event.kind === 'suspect' || event.kind === 'go-live'));
+  // Strictly after the fault: a go-live at the same instant is the initial primary's, not a reaction.
+  const noticed = world.events.find((event) => event.timeNs > faultNs && (event.kind === 'suspect' || event.kind === 'go-live'));
   const replies = history.filter((operation) => operation.status === 'ok' && operation.returnNs !== null).map((operation) => operation.returnNs!);
   replies.sort((a, b) => a - b);
   // The longest stretch without a successful reply that ends after the fault (replies already in

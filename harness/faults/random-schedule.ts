@@ -17,10 +17,10 @@ export const RANDOM_PARAMETERS: readonly ParameterSpec[] = [
 
 /** The kinds of fault a random schedule draws from, with the action that starts each. */
 const PARTITIONS: ReadonlyArray<readonly [readonly HostRole[], readonly HostRole[]]> = [
-  [['primary'], ['backup']],
-  [['primary'], ['storage']],
-  [['backup'], ['storage']],
-  [['clients'], ['primary']],
+  [['service-owner'], ['current-backup']],
+  [['service-owner'], ['storage']],
+  [['current-backup'], ['storage']],
+  [['clients'], ['service-owner']],
 ];
 
 export function randomSchedule(parameters: ParameterValues, random: RandomStream): FaultStep[] {
@@ -32,7 +32,7 @@ export function randomSchedule(parameters: ParameterValues, random: RandomStream
     const kind = random.int(0, crashesLeft > 0 ? 2 : 1);
     if (kind === 2) {
       crashesLeft--;
-      steps.push({ trigger: { kind: 'at', afterClientStartMs: startMs }, action: { kind: 'crash', roles: [random.pick(['service-owner', 'backup'] as const)] } });
+      steps.push({ trigger: { kind: 'at', afterClientStartMs: startMs }, action: { kind: 'crash', roles: [random.pick(['service-owner', 'current-backup'] as const)] } });
       continue;
     }
     const action: FaultAction = kind === 0 ? partition(random) : { kind: 'loss', probability: random.int(1, 20) / 100 };
@@ -40,7 +40,7 @@ export function randomSchedule(parameters: ParameterValues, random: RandomStream
     // Half the partitions heal (with every other) before the phase ends; the rest at its end.
     if (kind === 0 && random.chance(1, 2)) steps.push({ trigger: { kind: 'at', afterClientStartMs: random.int(startMs, phaseMs) }, action: { kind: 'heal' } });
   }
-  // The healed phase: every partition healed and every link clean again.
+  // The healed phase: every partition healed, and the injected loss removed (each link keeps its own).
   steps.push({ trigger: { kind: 'at', afterClientStartMs: phaseMs }, action: { kind: 'heal' } });
   steps.push({ trigger: { kind: 'at', afterClientStartMs: phaseMs }, action: { kind: 'loss', probability: 0 } });
   return steps;

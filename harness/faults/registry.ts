@@ -13,15 +13,25 @@ function crashAt(name: string, description: string, roles: readonly HostRole[]):
   return { name, description, parameters: [atMs], steps: (parameters) => [{ trigger: at(parameters), action: { kind: 'crash', roles } }] };
 }
 
+/** Refuses a second time that does not come after the first (a heal before its partition, say). */
+function requireAfter(scenario: string, parameters: ParameterValues, later: string, earlier: string): void {
+  const laterMs = integerParameter(parameters, later);
+  const earlierMs = integerParameter(parameters, earlier);
+  if (laterMs <= earlierMs) throw new ConfigError(`scenario ${scenario} parameter ${later} = ${laterMs} is not valid: expected a time after ${earlier} = ${earlierMs}`);
+}
+
 function partitionFor(name: string, description: string, a: readonly HostRole[], b: readonly HostRole[]): Scenario {
   return {
     name,
     description,
     parameters: [atMs, healMs],
-    steps: (parameters): FaultStep[] => [
-      { trigger: at(parameters), action: { kind: 'partition', a, b, direction: 'both' } },
-      { trigger: at(parameters, 'heal-ms'), action: { kind: 'heal' } },
-    ],
+    steps: (parameters): FaultStep[] => {
+      requireAfter(name, parameters, 'heal-ms', 'at-ms');
+      return [
+        { trigger: at(parameters), action: { kind: 'partition', a, b, direction: 'both' } },
+        { trigger: at(parameters, 'heal-ms'), action: { kind: 'heal' } },
+      ];
+    },
   };
 }
 
@@ -44,10 +54,13 @@ export const scenarios: readonly Scenario[] = [
     name: 'repeated-failover',
     description: 'crash the service owner at at-ms, then (once a new backup was brought up) crash the new owner at again-ms',
     parameters: [atMs, { name: 'again-ms', description: 'when the second crash strikes, ms after the clients started', kind: 'integer', default: 400, min: 0, max: 3_600_000 }],
-    steps: (parameters): FaultStep[] => [
-      { trigger: at(parameters), action: { kind: 'crash', roles: ['service-owner'] } },
-      { trigger: at(parameters, 'again-ms'), action: { kind: 'crash', roles: ['service-owner'] } },
-    ],
+    steps: (parameters): FaultStep[] => {
+      requireAfter('repeated-failover', parameters, 'again-ms', 'at-ms');
+      return [
+        { trigger: at(parameters), action: { kind: 'crash', roles: ['service-owner'] } },
+        { trigger: at(parameters, 'again-ms'), action: { kind: 'crash', roles: ['service-owner'] } },
+      ];
+    },
   },
   {
     name: 'lossy-links',

@@ -15,6 +15,11 @@ export type HostRole =
   | 'backup'
   /** Whichever host owns the service address when the step fires. */
   | 'service-owner'
+  /**
+   * The backup of the current owner when the step fires: the initial backup until a failover, then
+   * the host of the latest re-protection (none while the owner runs alone).
+   */
+  | 'current-backup'
   /** Every client host. */
   | 'clients'
   /** The shared storage server. */
@@ -38,7 +43,7 @@ export type FaultAction =
   | { readonly kind: 'partition'; readonly a: readonly HostRole[]; readonly b: readonly HostRole[]; readonly direction: 'both' | 'a-to-b' }
   /** Heals every partition. */
   | { readonly kind: 'heal' }
-  /** Sets loss on every link. */
+  /** Injects loss on every link, on top of each link's own (0 removes it). */
   | { readonly kind: 'loss'; readonly probability: number };
 
 /** One step of a scenario. */

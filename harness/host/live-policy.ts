@@ -5,6 +5,9 @@ import { InputQueue } from './input-queue.ts';
 import type { HardwareClock, HostPolicy, MachineInput, MachineOutput } from './types.ts';
 import type { VmHost } from './vm-host.ts';
 
+/** Virtual ns per mtime tick. */
+const NS_PER_TICK = 1e9 / TIMEBASE_HZ;
+
 /** Bounds of a hart's time slice on a multiprocessor guest, in instructions. */
 export const HART_QUANTUM_MIN = 50;
 export const HART_QUANTUM_MAX = 2000;
@@ -39,11 +42,13 @@ export class LivePolicy implements HostPolicy {
   }
 
   readTime(clock: HardwareClock): number {
-    return Math.floor((clock.nowNs * TIMEBASE_HZ) / 1e9);
+    // One tick is a whole number of ns (100): exact integer division, however long the run.
+    return Math.floor(clock.nowNs / NS_PER_TICK);
   }
 
   readCycle(_hart: number, clock: HardwareClock): number {
-    return Math.floor((clock.nowNs * this.cyclesPerSecond) / 1e9);
+    // Scaled rate first: nowNs * cyclesPerSecond would pass 2^53 within milliseconds.
+    return Math.floor(clock.nowNs * (this.cyclesPerSecond / 1e9));
   }
 
   readEntropy(_clock: HardwareClock): number {

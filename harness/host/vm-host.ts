@@ -319,6 +319,9 @@ export class VmHost {
     };
     if (storage === undefined) return complete({ kind: 'disk', id: request.id, completion: { state: 'error' } });
     const retryOrFail = () => {
+      // A stopped host does nothing more, storage retries included: a late write from a replica
+      // that halted could overwrite what the new primary wrote since.
+      if (this.current === 'stopped') return;
       if (attempt >= (this.options.maxStorageAttempts ?? 20)) return complete({ kind: 'disk', id: request.id, completion: { state: 'error' } });
       this.counters.storageRetries++;
       this.startStorageRequest(request, attempt + 1);

@@ -76,6 +76,8 @@ export class Network {
   private readonly serviceAddresses = new Map<string, number>();
   private readonly claimLog: ServiceClaim[] = [];
   private nextPartitionId = 1;
+  /** Loss injected by a fault scenario on every link, on top of each link's own loss. */
+  private faultLoss = 0;
   private nextMessageId = 1;
   private defaultLink: LinkConfig;
   private readonly framing: FramingConfig;
@@ -181,6 +183,21 @@ export class Network {
   configureAllLinks(changes: Partial<LinkConfig>): void {
     this.defaultLink = validateLink('defaultLink', { ...this.defaultLink, ...changes });
     for (const [key, link] of this.links) link.config = validateLink(`link ${key}`, { ...link.config, ...changes });
+  }
+
+  /**
+   * Loss injected on every link by a fault, on top of each link's own loss probability (a message
+   * survives only if it survives both); 0 removes it and leaves the links as they were configured.
+   */
+  setFaultLoss(probability: number): void {
+    if (!(probability >= 0 && probability <= 1)) throw new ConfigError(`fault loss = ${probability} is not valid: expected a probability from 0 to 1`);
+    this.faultLoss = probability;
+    if (this.sim.trace.on) this.sim.trace.record('net.fault-loss', '-', { probability });
+  }
+
+  /** The loss a fault injected on every link (0: none). */
+  get injectedLoss(): number {
+    return this.faultLoss;
   }
 
   /** The current configuration of the link `from`→`to`. */
@@ -307,7 +324,8 @@ export class Network {
     const arrivalNs = this.transmit(link, wire);
     if (arrivalNs === undefined) return this.drop(id, from, receiver, channel, 'queue-full');
     if (this.sim.trace.on) this.sim.trace.record('net.send', from, { id, to: receiver, service: service ?? null, channel, bytes: bytes.length, wire });
-    if (link.random.probability(link.config.lossProbability)) return this.drop(id, from, receiver, channel, 'loss');
+    const loss = this.faultLoss === 0 ? link.config.lossProbability : 1 - (1 - link.config.lossProbability) * (1 - this.faultLoss);
+    if (link.random.probability(loss)) return this.drop(id, from, receiver, channel, 'loss');
     const copy = bytes.slice();
     const sentNs = this.sim.nowNs;
     this.sim.scheduleAt(arrivalNs, () => this.arrive(id, from, receiver, service, channel, copy, wire, sentNs, false));

@@ -86,14 +86,22 @@ test('output rule: an output leaves only once the backup holds its instruction; 
   alone.onEvent({ kind: 'alone', host: 'primary' });
   alone.observe('primary', out(1000), 0);
   assert.equal(alone.verdict(), true);
-  alone.onEvent({ kind: 'reprotect-done', host: 'spare-0', pauseNs: 0 });
+  alone.onEvent({ kind: 'protected', host: 'primary' });
   alone.observe('primary', out(1001), 0);
-  assert.equal(alone.verdict(), false, 'after re-protection the rule applies again');
+  assert.equal(alone.verdict(), false, 'protected again, the rule applies again');
   assert.equal(new OutputRuleAudit(net, 'counter', false).verdict(), null);
 });
 
 test('split brain: a go-live while another primary holds authority, or an output from a non-owner; a fair takeover race is not', () => {
   const { net, client } = network();
+  const oneWay = new SplitBrainChecker(net, 'counter');
+  oneWay.onEvent({ kind: 'go-live', host: 'primary' }, 0);
+  oneWay.onEvent({ kind: 'protected', host: 'primary' }, 0);
+  oneWay.onEvent({ kind: 'suspect', host: 'backup', suspected: 'primary' }, 50);
+  oneWay.onEvent({ kind: 'go-live', host: 'backup' }, 52);
+  oneWay.onEvent({ kind: 'suspect', host: 'primary', suspected: 'backup' }, 100);
+  oneWay.onEvent({ kind: 'halt', host: 'primary', reason: 'lost test-and-set' }, 101);
+  assert.equal(oneWay.verdict(), false, 'a protected primary cannot act alone: its outputs wait for acks');
   const fair = new SplitBrainChecker(net, 'counter');
   fair.onEvent({ kind: 'go-live', host: 'primary' }, 0);
   fair.onEvent({ kind: 'suspect', host: 'primary', suspected: 'backup' }, 10);

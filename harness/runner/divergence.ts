@@ -15,14 +15,22 @@ export interface SyncDigest {
   readonly digest: string;
 }
 
-/** Bound on remembered sync points, so that a long run cannot grow this without limit. */
+/**
+ * Bound on sync points waiting for their second replica: a point is forgotten once two replicas
+ * agreed on it, so only points one replica has not reached yet are kept, and a long run cannot
+ * grow this without limit. Points beyond the bound are counted in `dropped`, never silently lost.
+ */
 export const MAX_SYNC_POINTS = 100_000;
 
 export class DivergenceChecker {
   private readonly points = new Map<number, SyncDigest[]>();
   /** The first sync point at which digests differed, if any. */
   firstDivergence: { readonly point: number; readonly digests: readonly SyncDigest[] } | undefined;
-  private dropped = 0;
+  /** Sync points not recorded because too many were waiting. */
+  dropped = 0;
+  /** Sync points at which two replicas were compared. */
+  compared = 0;
+  private anyDiverged = false;
 
   constructor(private readonly stateRanges: readonly ElfSymbol[]) {}
 
@@ -51,22 +59,19 @@ export class DivergenceChecker {
       this.points.set(point, digests);
     }
     digests.push({ host, timeNs, digest: this.stateDigest(machine) });
-    if (this.firstDivergence === undefined && digests.some((entry) => entry.digest !== digests![0]!.digest)) {
-      this.firstDivergence = { point, digests: [...digests] };
+    if (digests.length < 2) return;
+    this.compared++;
+    if (digests.some((entry) => entry.digest !== digests![0]!.digest)) {
+      this.anyDiverged = true;
+      this.firstDivergence ??= { point, digests: [...digests] };
     }
+    // Two replicas have been compared here; a primary-backup pairing declares each point twice.
+    this.points.delete(point);
   }
 
   /** true: some point differed; false: points were compared and all agreed; null: nothing to compare. */
   verdict(): CheckValue {
-    if (this.firstDivergence !== undefined) return true;
-    for (const digests of this.points.values()) if (digests.length > 1) return false;
-    return null;
-  }
-
-  /** Sync points at which at least two replicas were compared. */
-  get comparedPoints(): number {
-    let count = 0;
-    for (const digests of this.points.values()) if (digests.length > 1) count++;
-    return count;
+    if (this.anyDiverged) return true;
+    return this.compared > 0 ? false : null;
   }
 }

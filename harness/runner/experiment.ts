@@ -97,8 +97,9 @@ export function runExperimentWithHistory(config: ExperimentConfig, environment: 
   world.setClientLoss(driver.hosts, run['client-loss'] as number);
   const instance = strategy.create(world.strategyContext());
   const clientStartNs = integerParameter(run, 'client-start-ms') * 1_000_000;
-  const faults = scheduleFaults(world, scenario, settings.scenario, { clientHosts: driver.hosts, service: workload.name, clientStartNs });
+  // The strategy starts first, so that a fault at time 0 strikes hosts that already run.
   world.sim.schedule(0, () => instance.start());
+  const faults = scheduleFaults(world, scenario, settings.scenario, { clientHosts: driver.hosts, service: workload.name, clientStartNs });
   world.sim.schedule(clientStartNs, () => driver.start());
   const endNs = Math.round((run['max-virtual-seconds'] as number) * 1e9);
   while (world.sim.nowNs < endNs && !(driver.finished && world.sim.nowNs > 0)) {
@@ -130,6 +131,12 @@ export function runExperimentWithHistory(config: ExperimentConfig, environment: 
       outputRule: world.outputRule.verdict(),
     },
     contestedClaims: world.network.contestedClaims,
+    checked: {
+      syncPointsCompared: world.divergence.compared,
+      syncPointsDropped: world.divergence.dropped,
+      outputsAudited: world.outputRule.audited,
+      repliesSeen: world.exactlyOnce.repliesSeen,
+    },
     instructions: Object.fromEntries([...world.hosts].map(([name, host]) => [name, host.counters.instructions])),
     strategyFigures: instance.figures(),
     events: world.events,

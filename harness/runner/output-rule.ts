@@ -4,7 +4,8 @@
  * send an output to the external world until the backup has received and acknowledged the log
  * entry associated with the operation producing the output"). Every client reply and disk write a
  * host emits is compared with the latest `backup-holds` point declared for that host; a primary that
- * declared itself `alone` (it won test-and-set without a backup) is exempt until re-protection.
+ * declared itself `alone` (it won test-and-set without a backup) is exempt until it declares itself
+ * `protected` again.
  */
 import type { MachineOutput } from '../host/types.ts';
 import type { Network } from '../net/network.ts';
@@ -47,11 +48,9 @@ export class OutputRuleAudit {
       case 'alone':
         this.alone.add(event.host);
         return;
-      case 'reprotect-done': {
-        const primary = this.network.serviceOwner(this.service);
-        if (primary !== undefined) this.alone.delete(primary);
+      case 'protected':
+        this.alone.delete(event.host);
         return;
-      }
       default:
     }
   }

@@ -9,7 +9,7 @@ import { type ParameterSpec, type ParameterValues, resolveParameters, validateSp
 
 export const RUN_PARAMETERS: readonly ParameterSpec[] = [
   { name: 'load', description: 'offered load: the workload\'s default, closed loop, or open loop (Poisson)', kind: 'enum', default: 'workload', values: ['workload', 'closed', 'open'] },
-  { name: 'clients', description: 'simulated clients (each its own host)', kind: 'integer', default: 4, min: 1, max: 256 },
+  { name: 'clients', description: 'simulated clients (the guests\' duplicate tables hold 128)', kind: 'integer', default: 4, min: 1, max: 128 },
   { name: 'client-hosts', description: 'hosts the clients run on, sharing their links (0: one host per client)', kind: 'integer', default: 0, min: 0, max: 256 },
   { name: 'think-time-us', description: 'closed loop: pause between a reply and the next request', kind: 'integer', default: 0, min: 0, max: 10_000_000 },
   { name: 'rate-per-sec', description: 'open loop: operations offered per second of virtual time', kind: 'number', default: 1000, min: 0.001, max: 10_000_000 },
@@ -49,11 +49,13 @@ export function resolveSettings(
   specs: Readonly<Record<ParameterOwner, readonly ParameterSpec[]>>,
   names: Readonly<Record<ParameterOwner, string>>,
 ): ResolvedSettings {
-  const byOwner: Record<ParameterOwner, Record<string, string>> = { run: {}, workload: {}, strategy: {}, scenario: {} };
+  const empty = () => Object.create(null) as Record<string, string>;
+  const byOwner: Record<ParameterOwner, Record<string, string>> = { run: empty(), workload: empty(), strategy: empty(), scenario: empty() };
   const explicit = new Set<string>();
   const owners: ParameterOwner[] = ['run', 'workload', 'strategy', 'scenario'];
   for (const [key, value] of Object.entries(settings)) {
     const [owner, name] = ownerOf(key, specs, owners);
+    if (explicit.has(`${owner}.${name}`)) throw new ConfigError(`--set ${key} sets ${owner}.${name}, which another --set already set: give it once`);
     byOwner[owner][name] = value;
     explicit.add(`${owner}.${name}`);
   }

@@ -26,3 +26,11 @@ test('explore: every crash point of vmft passes; vmft-no-output-rule breaks at s
     assert.match(point.replay, /^npx ftbench run --strategy vmft-no-output-rule --workload counter --scenario crash-primary-after-reply --seed 1 --set operations=40 --set scenario\.nth=\d+$/);
   }
 });
+
+test('soak regression: the random schedules of seeds 7 and 130 (a one-way partition first) pass under the default scenario settings', () => {
+  for (const seed of [7, 130]) {
+    const config: ExperimentConfig = { strategy: 'vmft', workload: 'counter', scenario: 'random', seed, settings: { operations: '100000', 'duration-ms': '900' } };
+    const report = runExperiment(config, hostEnvironment);
+    assert.deepEqual(violations(report.verdicts), [], `seed ${seed}; replay: ${replayCommand(config)}`);
+  }
+});

@@ -4,10 +4,10 @@
  * - outputs the world can see — a reply to a client, a write to the shared disk — from a host that
  *   does not own the service address at that moment (a deposed primary still answering or writing);
  * - two hosts holding the primary's authority at once, from the strategy's own declarations: a host
- *   gains it by going live (`go-live`, or `alone` when it goes on without its backup), suspends it
- *   when it suspects its peer (until it wins test-and-set or halts), and loses it when it halts or
- *   crashes. A go-live while another host holds authority is split brain even if the deposed host
- *   never reaches a client again.
+ *   gains it by going live (`go-live`, or `alone` when it goes on without its backup) and gives it up
+ *   when its outputs again wait for a backup (`protected`), when it suspects its peer (until it wins
+ *   test-and-set), or when it halts or crashes. A go-live while another host holds authority is
+ *   split brain even if the deposed host never reaches a client again.
  * A takeover race alone is not: a primary that suspected its backup holds its outputs until it
  * knows, and halts when it loses, so claims of the address are reported (`contestedClaims`) but not
  * judged.
@@ -67,6 +67,7 @@ export class SplitBrainChecker {
         this.authority.add(event.host);
         return;
       }
+      case 'protected':
       case 'suspect':
       case 'halt':
         this.authority.delete(event.host);

@@ -74,6 +74,16 @@ export interface RunReport {
   readonly verdicts: Verdicts;
   /** Claims of the service address while its previous owner was neither crashed nor halted (a takeover race; split brain only if that owner answers). */
   readonly contestedClaims: number;
+  /** How much each checker looked at: a verdict over nothing proves nothing. */
+  readonly checked: {
+    /** Sync points at which two replicas' application state was compared (and points dropped past the bound). */
+    readonly syncPointsCompared: number;
+    readonly syncPointsDropped: number;
+    /** Outputs checked against the output rule. */
+    readonly outputsAudited: number;
+    /** Client replies the exactly-once checker decoded. */
+    readonly repliesSeen: number;
+  };
   /** Guest instructions executed, per host. */
   readonly instructions: Readonly<Record<string, number>>;
   /** Figures the strategy reports about itself (log bytes per op, output delay, ...). */

@@ -156,6 +156,9 @@ export class World {
     }, policy);
     this.hosts.set(host, vmHost);
     for (const listener of this.hostCreatedListeners) listener(vmHost);
+    // A machine started on a host that has already crashed never runs (a spare that crashed before
+    // a strategy chose it, say).
+    if (this.network.isCrashed(host)) vmHost.crash();
     return vmHost;
   }
 

@@ -23,12 +23,15 @@ export function copyTimeNs(bytes: number, bytesPerSecond: number): TimeNs {
  * `resumed` runs when the primary executes again.
  */
 export function pauseAndSnapshot(sim: Simulation, vmHost: VmHost, copyBytesPerSecond: number, taken: (snapshot: MachineSnapshot, pauseNs: TimeNs) => void, resumed: () => void): void {
+  // The host may have executed ahead of the clock: the snapshot is its state at cpuNs, and the
+  // pause runs from there (from now, it would be hidden in the lead).
+  const fromNs = Math.max(sim.nowNs, vmHost.cpuNs());
   vmHost.pause();
   const snapshot = vmHost.machine.snapshot('full');
   if (snapshot.harts.some((hart) => hart.retired < 0)) throw new Error('snapshot with a negative retired count');
   const pauseNs = copyTimeNs(snapshotPageBytes(snapshot), copyBytesPerSecond);
   taken(snapshot, pauseNs);
-  sim.timer(pauseNs, () => {
+  sim.timer(fromNs - sim.nowNs + pauseNs, () => {
     vmHost.resume();
     resumed();
   });

@@ -49,6 +49,7 @@ export class VmftCluster {
     this.roles.set(backupHost, backup);
     takeOverService(this.context.network, this.context.service, primaryHost);
     this.context.declare({ kind: 'go-live', host: primaryHost });
+    this.context.declare({ kind: 'protected', host: primaryHost });
     primary.start();
     backup.start();
   }

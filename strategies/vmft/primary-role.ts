@@ -418,6 +418,7 @@ export class PrimaryRole implements PrimaryLogSink {
     figures.reprotectNs.add(context.sim.nowNs - this.reprotectStartNs);
     figures.reprotectPauseNs.add(this.reprotectPauseNs);
     context.declare({ kind: 'reprotect-done', host: this.backupHost!, pauseNs: this.reprotectPauseNs });
+    context.declare({ kind: 'protected', host: this.host });
     // The next failure is decided on this epoch's own flag, which nobody has set yet (see
     // VmftCluster.flagOf: re-arming the previous flag would let the previous loser win it).
     this.startDetector();
