@@ -34,3 +34,10 @@ test('declarations are checked: duplicate names and defaults outside their range
   assert.throws(() => validateSpecs('x', [specs[0]!, specs[0]!]), /declared twice/);
   assert.throws(() => validateSpecs('x', [{ ...specs[0]!, default: 100 } as ParameterSpec]), /clients = "100" is not valid/);
 });
+
+test('numbers are decimal only: no hex, no exponent for integers, no surrounding spaces', () => {
+  for (const text of ['0x10', '1e3', ' 10', '10 ', '+5', '']) {
+    assert.throws(() => resolveParameters('kv', specs, { clients: text }), /clients = .* is not valid/, JSON.stringify(text));
+  }
+  assert.equal(resolveParameters('kv', specs, { 'read-fraction': '5e-1' })['read-fraction'], 0.5);
+});

@@ -107,3 +107,19 @@ test('a crashed host executes nothing more and sends nothing', () => {
   assert.equal(replies.length, 0);
   assert.equal(host.state, 'stopped');
 });
+
+test('a stopped host retries no storage request: a write cut off by a partition never lands after the stop', () => {
+  const { sim, network, host, storageServer } = world('echo-disk');
+  host.start();
+  network.partition(['server'], ['storage']);
+  sim.schedule(1_000_000, () => network.send('client', { service: 'echo' }, 'client', new TextEncoder().encode('stale')));
+  sim.schedule(60_000_000, () => host.stop()); // after the first storage timeout, before the heal
+  sim.schedule(100_000_000, () => network.healAll());
+  const servedBefore = () => storageServer.requestsServed;
+  let servedAtStop = -1;
+  sim.schedule(60_000_001, () => (servedAtStop = servedBefore()));
+  sim.run({ maxTimeNs: 3e9, maxEvents: 1e6 });
+  assert.equal(storageServer.requestsServed, servedAtStop, 'no request reached storage after the stop');
+  assert.equal(new TextDecoder().decode(storageServer.peek('echo.disk', 0, 1).subarray(0, 5)), '\0\0\0\0\0');
+  assert.ok(host.counters.storageRetries >= 1, 'the write was retried while the host ran');
+});

@@ -61,3 +61,16 @@ test('every registered workload runs end to end under none: operations complete,
     assert.equal(report.verdicts.linearizable, true, workload.name);
   }
 });
+
+test('a crash at time 0 strikes the primary before it runs a single instruction, and detection counts from it', () => {
+  const report = runExperiment({ strategy: 'vmft', workload: 'counter', scenario: 'crash-primary', seed: 1, settings: { 'client-start-ms': '0', 'at-ms': '0', operations: '200', 'duration-ms': '300' } }, hostEnvironment);
+  assert.equal(report.instructions.primary, 0);
+  assert.ok(report.failover!.detectionNs! > 0, `detection ${report.failover!.detectionNs}`);
+  assert.deepEqual(violations(report.verdicts), []);
+});
+
+test('--set conflicts are refused: one parameter set twice through different spellings', async () => {
+  const { parseSettings } = await import('../cli/run.ts');
+  assert.throws(() => parseSettings(['operations=1', 'operations=2']), /--set operations is given twice/);
+  assert.throws(() => runExperiment({ strategy: 'none', workload: 'counter', scenario: 'none', seed: 1, settings: { operations: '1', 'run.operations': '2' } }, hostEnvironment), /another --set already set/);
+});
