@@ -13,7 +13,7 @@ export const VMFT_PARAMETERS: readonly ParameterSpec[] = [
   { name: 'log-flush-us', description: 'longest a log entry waits to be batched when no output needs it (an output held by the output rule flushes at once)', kind: 'integer', default: 200, min: 0, max: 1_000_000 },
   { name: 'memory-copy-mb-per-s', description: 'memory-copy rate that models the primary\'s pause while its machine is copied for a new backup', kind: 'number', default: 4000, min: 1, max: 1_000_000 },
   { name: 'test-and-set-attempts', description: 'test-and-set requests (after storage timeouts) before a replica gives up and halts', kind: 'integer', default: 10, min: 1, max: 1000 },
-  { name: 'snapshot-attempts', description: 'sends of a new backup\'s snapshot (one per heartbeat tick) before re-protection gives up', kind: 'integer', default: 20, min: 1, max: 1000 },
+  { name: 'snapshot-attempts', description: 'sends of a new backup\'s snapshot (one per failure timeout) before re-protection gives up and the primary decides through test-and-set whether to go on alone', kind: 'integer', default: 4, min: 1, max: 1000 },
 ];
 
 /** Resolved parameter values in the units the code uses. */

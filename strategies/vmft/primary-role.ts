@@ -331,8 +331,13 @@ export class PrimaryRole implements PrimaryLogSink {
    */
   private onBackupSuspected(): void {
     if (this.cluster.crashed(this.host) || this.mode !== 'protected') return;
+    this.cluster.context.declare({ kind: 'suspect', host: this.host, suspected: this.backupHost! });
+    this.decideAlone();
+  }
+
+  /** Asks test-and-set whether to go on alone; halts if another replica has the flag. */
+  private decideAlone(): void {
     const { context, options, variant, figures } = this.cluster;
-    context.declare({ kind: 'suspect', host: this.host, suspected: this.backupHost! });
     this.mode = 'deciding';
     if (!variant.testAndSet) return this.goOnAlone();
     testAndSetWithRetry(context.storageClient(this.host), this.cluster.flagOf(this.epoch), options.testAndSetAttempts, (outcome) => {
@@ -426,6 +431,10 @@ export class PrimaryRole implements PrimaryLogSink {
 
   private onReprotectFailed(): void {
     if (this.mode !== 'reprotecting') return;
-    this.goOnAlone();
+    // A spare that never got the snapshot cannot go live; one that did may have restored it and,
+    // cut off from here, be asking test-and-set itself: decide as for a lost backup.
+    if (!this.snapshotSent) return this.goOnAlone();
+    this.cluster.context.declare({ kind: 'suspect', host: this.host, suspected: this.backupHost! });
+    this.decideAlone();
   }
 }
