@@ -17,5 +17,9 @@ export function readRepositoryFile(path: string): Uint8Array {
   }
 }
 
-/** The real environment of a run: images from the repository, the process's wall clock. */
+/**
+ * The real environment of a run: images from the repository, the process's wall clock. This is
+ * outer-runner code (the CLI and the bench pass it in); the simulation itself only ever sees the
+ * wall clock through `wallSeconds` in its report.
+ */
 export const hostEnvironment: RunEnvironment = { readImage: readRepositoryFile, wallClockMs: () => performance.now() };

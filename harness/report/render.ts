@@ -34,6 +34,7 @@ function svgSize(svg: string): [number, number] {
 /** A one-page vector PDF of `svg`, page size = the SVG's size in points. */
 export function svgToPdf(svg: string): Promise<Uint8Array> {
   const [width, height] = svgSize(svg);
+  // A fixed creation date (the epoch), not the wall clock: the same chart must give the same bytes.
   const document = new PDFDocument({ size: [width, height], margin: 0, info: { CreationDate: new Date(0), Producer: 'ftbench', Creator: 'ftbench' } });
   document.registerFont(FONT_FAMILY, CHART_FONT_FILE);
   const chunks: Uint8Array[] = [];

@@ -1,7 +1,7 @@
 /**
  * Public types of the simulation kernel: virtual time, events, run bounds and results, trace
  * events. Everything that runs inside a simulation takes time and randomness from here, never from
- * the wall clock or Math.random.
+ * the wall clock or the global random generator.
  */
 
 /** Virtual time in integer nanoseconds since the start of the run. */
