@@ -11,7 +11,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(import.meta.url), '../..');
-const sourceFolders = ['harness', 'strategies', 'workloads', 'scripts'];
+const sourceFolders = ['harness', 'strategies', 'workloads', 'scripts', 'notebooks'];
 
 function findTests(folder) {
   const found = [];
