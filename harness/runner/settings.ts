@@ -17,7 +17,7 @@ export const RUN_PARAMETERS: readonly ParameterSpec[] = [
   { name: 'operations', description: 'operations started at most (all clients together)', kind: 'integer', default: 400, min: 0, max: 10_000_000 },
   { name: 'duration-ms', description: 'no operation starts after this much virtual time', kind: 'integer', default: 2000, min: 1, max: 3_600_000 },
   { name: 'client-start-ms', description: 'virtual time at which clients start (the guest boots first)', kind: 'integer', default: 5, min: 0, max: 60_000 },
-  { name: 'timeout-ms', description: 'client retry timeout', kind: 'integer', default: 20, min: 1, max: 60_000 },
+  { name: 'timeout-ms', description: 'client retry timeout (above a checkpoint epoch, or every request is sent twice)', kind: 'integer', default: 100, min: 1, max: 60_000 },
   { name: 'max-attempts', description: 'requests per operation before its outcome is unknown', kind: 'integer', default: 10, min: 1, max: 1000 },
   { name: 'host-mips', description: 'guest instructions per second of each host CPU, in millions', kind: 'number', default: 1000, min: 1, max: 100_000 },
   { name: 'client-link-gbps', description: 'bandwidth of client links, Gbit/s', kind: 'number', default: 1, min: 0.001, max: 400 },

@@ -1,0 +1,131 @@
+/**
+ * The backup's side of checkpointing (Remus): apply each checkpoint onto the last applied state
+ * and acknowledge it, hold that state without executing it, watch the primary with the heartbeat
+ * detector, and on suspicion go live through test-and-set from the last applied checkpoint, or
+ * halt.
+ */
+import type { VmHost } from '../../harness/host/vm-host.ts';
+import type { DiskRequest, MachineSnapshot } from '../../harness/vm/types.ts';
+import { HeartbeatDetector } from '../shared/failure-detector.ts';
+import { testAndSetWithRetry } from '../shared/go-live.ts';
+import type { CheckpointCluster } from './cluster.ts';
+import { CHANNEL_ACK, CHANNEL_HEARTBEAT, type CheckpointMessage, type Heartbeat, encodeAck, encodeHeartbeat } from './messages.ts';
+import { FrozenPolicy } from './policies.ts';
+
+type BackupMode = 'following' | 'deciding' | 'halted' | 'promoted';
+
+export class BackupRole {
+  /** The machine holding the last applied checkpoint; absent until the first (full) one arrives. */
+  vmHost: VmHost | undefined;
+  /** Sequence of the last applied checkpoint of this pairing (0: none yet). */
+  private applied = 0;
+  /** Disk requests in flight on the primary at the last applied checkpoint: re-issued on go-live. */
+  pendingDisk: readonly DiskRequest[] = [];
+  /** Timer compare values at the last applied checkpoint: armed on the host on go-live. */
+  timerCompare: MachineSnapshot['devices']['timerCompare'] = [];
+  private mode: BackupMode = 'following';
+  private detector: HeartbeatDetector | undefined;
+
+  constructor(
+    private readonly cluster: CheckpointCluster,
+    readonly host: string,
+    private readonly primaryHost: string,
+    private readonly pairing: number,
+  ) {}
+
+  /** Starts watching the primary. */
+  start(): void {
+    const { context, options } = this.cluster;
+    this.detector = new HeartbeatDetector(context.sim, {
+      intervalNs: options.heartbeatNs,
+      timeoutNs: options.failureTimeoutNs,
+      sendHeartbeat: () => {
+        if (this.cluster.crashed(this.host)) return this.detector?.stop();
+        context.network.send(this.host, this.primaryHost, CHANNEL_HEARTBEAT, encodeHeartbeat({ pairing: this.pairing }));
+      },
+      onSuspect: () => this.onPrimarySuspected(),
+    });
+    this.detector.start();
+  }
+
+  /** Whether a checkpoint was applied: without one, going live boots the image (the state at instruction 0). */
+  get holdsCheckpoint(): boolean {
+    return this.applied > 0;
+  }
+
+  // ----- following the checkpoints -------------------------------------------------------------
+
+  /**
+   * Applies checkpoint `sequence` if it is the next one: a delta only makes sense on the state it
+   * was taken against, and the primary sends the next only after this one's ack. A checkpoint
+   * applied before (its ack was lost, or the network duplicated it) is acknowledged again.
+   */
+  onBackupCheckpoint(from: string, message: CheckpointMessage): void {
+    if (from !== this.primaryHost || message.pairing !== this.pairing || this.mode !== 'following') return;
+    this.detector?.heard();
+    if (message.sequence <= this.applied) return this.sendAck(message.sequence);
+    if (message.sequence !== this.applied + 1) return;
+    this.apply(message);
+    this.applied = message.sequence;
+    this.pendingDisk = message.pendingDisk;
+    this.timerCompare = message.snapshot.devices.timerCompare;
+    // The machine is now exactly where the primary's was when it took the checkpoint.
+    this.cluster.declareSyncPoint(this.host, this.pairing, message.sequence);
+    this.cluster.figures.syncPointsCompared++;
+    this.sendAck(message.sequence);
+  }
+
+  onBackupHeartbeat(from: string, heartbeat: Heartbeat): void {
+    if (from === this.primaryHost && heartbeat.pairing === this.pairing) this.detector?.heard();
+  }
+
+  private apply(message: CheckpointMessage): void {
+    const { context } = this.cluster;
+    const { snapshot } = message;
+    if (this.vmHost === undefined) {
+      if (snapshot.kind !== 'full') throw new Error(`backup ${this.host}: first checkpoint ${message.sequence} is a ${snapshot.kind}`);
+      this.vmHost = context.createVmHost(this.host, (platform) => context.restoreMachine(platform, snapshot), (vmHost) => new FrozenPolicy(vmHost));
+    } else {
+      this.vmHost.machine.restore(snapshot);
+    }
+    const retired = this.vmHost.machine.retired;
+    if (retired !== message.retired) throw new Error(`backup ${this.host}: checkpoint ${message.sequence} restored at ${retired}, expected ${message.retired}`);
+  }
+
+  private sendAck(sequence: number): void {
+    if (this.cluster.crashed(this.host)) return;
+    this.cluster.context.network.send(this.host, this.primaryHost, CHANNEL_ACK, encodeAck({ pairing: this.pairing, sequence }));
+  }
+
+  // ----- losing the primary --------------------------------------------------------------------
+
+  /**
+   * The primary is silent. "The primary (or backup) only takes over ("goes live") if test-and-set
+   * returns true": a partition looks the same as a crash from here.
+   */
+  private onPrimarySuspected(): void {
+    if (this.cluster.crashed(this.host) || this.mode !== 'following') return;
+    const { context, options, figures } = this.cluster;
+    context.declare({ kind: 'suspect', host: this.host, suspected: this.primaryHost });
+    this.mode = 'deciding';
+    testAndSetWithRetry(context.storageClient(this.host), this.cluster.flagOf(this.pairing), options.testAndSetAttempts, (outcome) => {
+      figures.testAndSetAttempts += outcome.attempts;
+      if (this.mode !== 'deciding' || this.cluster.crashed(this.host)) return;
+      if (outcome.state === 'won') return this.promote();
+      this.halt(outcome.state === 'lost' ? 'lost test-and-set' : `storage unreachable: ${outcome.reason}`);
+    });
+  }
+
+  private promote(): void {
+    this.mode = 'promoted';
+    this.detector?.stop();
+    this.cluster.promote(this);
+  }
+
+  private halt(reason: string): void {
+    this.mode = 'halted';
+    this.detector?.stop();
+    this.vmHost?.stop();
+    this.cluster.context.declare({ kind: 'halt', host: this.host, reason });
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * What the checkpoint strategy measures about itself (the network measures the bytes
+ * independently): checkpoint volume, dirty pages, the primary's pauses and stalls, the output delay
+ * that output buffering adds, failovers, re-protection and the sync points compared.
+ */
+import { RunningStat, SampleSet } from '../shared/stats.ts';
+
+export class CheckpointFigures {
+  checkpoints = 0;
+  checkpointBytes = 0;
+  retransmittedCheckpoints = 0;
+  readonly dirtyPages = new RunningStat();
+  /** Pause per checkpoint: the modelled copy time of its pages. */
+  readonly pauseNs = new RunningStat();
+  pauseNsTotal = 0;
+  /** Time the primary waited, at the end of an epoch, for the previous checkpoint's ack. */
+  stallNs = 0;
+  /** Epochs that ended while the previous checkpoint was still unacknowledged. */
+  stalledEpochs = 0;
+  /** From sending a checkpoint to its ack (transfer of the checkpoint, restore, ack). */
+  readonly ackDelayNs = new RunningStat();
+  readonly outputDelayNs = new SampleSet();
+  /** Replies (client frames) released by a primary: the operations the checkpoint bytes paid for. */
+  repliesReleased = 0;
+  syncPointsDeclared = 0;
+  /** Sync points a backup declared: each matches one its primary declared, so each is compared. */
+  syncPointsCompared = 0;
+  readonly reprotectNs = new RunningStat();
+  readonly reprotectPauseNs = new RunningStat();
+  failovers = 0;
+  testAndSetAttempts = 0;
+  reissuedDiskRequests = 0;
+
+  /** The figures for the report; `seconds` is the run's virtual duration. */
+  report(seconds: number): Record<string, number | null> {
+    return {
+      checkpoints: this.checkpoints,
+      checkpointsPerSec: seconds > 0 ? round(this.checkpoints / seconds) : null,
+      checkpointBytes: this.checkpointBytes,
+      checkpointBytesPerSec: seconds > 0 ? round(this.checkpointBytes / seconds) : null,
+      checkpointMbitPerSec: seconds > 0 ? round((this.checkpointBytes * 8) / seconds / 1e6) : null,
+      checkpointBytesPerReply: this.repliesReleased > 0 ? round(this.checkpointBytes / this.repliesReleased) : null,
+      retransmittedCheckpoints: this.retransmittedCheckpoints,
+      dirtyPagesPerCheckpointMean: roundOrNull(this.dirtyPages.mean),
+      dirtyPagesPerCheckpointMax: this.dirtyPages.max,
+      pauseNsPerCheckpointMean: roundOrNull(this.pauseNs.mean),
+      pauseNsPerCheckpointMax: this.pauseNs.max,
+      pauseNsTotal: this.pauseNsTotal,
+      primaryStallNs: this.stallNs,
+      stalledEpochs: this.stalledEpochs,
+      ackDelayNsMean: roundOrNull(this.ackDelayNs.mean),
+      ackDelayNsMax: this.ackDelayNs.max,
+      outputDelayNsP50: this.outputDelayNs.percentile(0.5),
+      outputDelayNsP99: this.outputDelayNs.percentile(0.99),
+      outputDelayNsMax: this.outputDelayNs.max,
+      syncPointsDeclared: this.syncPointsDeclared,
+      syncPointsCompared: this.syncPointsCompared,
+      failovers: this.failovers,
+      testAndSetAttempts: this.testAndSetAttempts,
+      reissuedDiskRequests: this.reissuedDiskRequests,
+      reprotections: this.reprotectNs.count,
+      reprotectNsMean: roundOrNull(this.reprotectNs.mean),
+      reprotectPauseNsMax: this.reprotectPauseNs.max,
+    };
+  }
+}
+
+function round(value: number): number {
+  return Number(value.toFixed(3));
+}
+
+function roundOrNull(value: number | null): number | null {
+  return value === null ? null : round(value);
+}

@@ -1,0 +1,116 @@
+/**
+ * The per-host policies of the checkpoint strategy. The primary runs the guest exactly as an
+ * unreplicated host would (the harness's live policy: live inputs, time, cycles, entropy and hart
+ * schedule; state transfer needs no log of them, which is why it copes with multiprocessor
+ * guests); only its outputs go to the primary role, which buffers them until the checkpoint that
+ * covers them is acknowledged. The backup's machine only holds the last acknowledged checkpoint:
+ * it never executes.
+ */
+import type { HardwareClock, HostPolicy, MachineInput, MachineOutput } from '../../harness/host/types.ts';
+import type { VmHost } from '../../harness/host/vm-host.ts';
+import type { HartSlice } from '../../harness/vm/types.ts';
+
+/** What the primary policy asks of its role. */
+export interface PrimaryOutputSink {
+  /** An output of the guest: released at once, or buffered until its checkpoint is acknowledged. */
+  onOutput(output: MachineOutput): void;
+  /** The completion of disk request `id` entered the machine: a later checkpoint no longer lists it. */
+  delivered(id: number): void;
+  /** How far the machine, now at `retired`, may run (it stalls while the output buffer is full). */
+  executionLimit(retired: number): number;
+}
+
+export class PrimaryPolicy implements HostPolicy {
+  constructor(
+    private readonly vmHost: VmHost,
+    /** The harness's live policy for this host. */
+    private readonly live: HostPolicy,
+    private readonly sink: PrimaryOutputSink,
+  ) {}
+
+  onArrival(input: MachineInput): void {
+    this.live.onArrival(input);
+  }
+
+  takeInputs(retired: number): readonly MachineInput[] {
+    const inputs = this.live.takeInputs(retired);
+    for (const input of inputs) if (input.kind === 'disk') this.sink.delivered(input.id);
+    return inputs;
+  }
+
+  executionLimit(): number {
+    return Math.min(this.live.executionLimit(), this.sink.executionLimit(this.vmHost.machine.retired));
+  }
+
+  readTime(clock: HardwareClock): number {
+    return this.live.readTime(clock);
+  }
+
+  readCycle(hart: number, clock: HardwareClock): number {
+    return this.live.readCycle(hart, clock);
+  }
+
+  readEntropy(clock: HardwareClock): number {
+    return this.live.readEntropy(clock);
+  }
+
+  scheduleHart(runnable: readonly number[], clock: HardwareClock): HartSlice {
+    return this.live.scheduleHart(runnable, clock);
+  }
+
+  onOutput(output: MachineOutput): void {
+    this.sink.onOutput(output);
+  }
+
+  onTimerCompare(hart: number, compareTicks: number, clock: HardwareClock): void {
+    this.live.onTimerCompare(hart, compareTicks, clock);
+  }
+}
+
+/**
+ * The backup's machine: a holder of the last applied checkpoint that is never started, so the
+ * platform is never called. Every call that would mean it executes is a bug and says so.
+ */
+export class FrozenPolicy implements HostPolicy {
+  constructor(private readonly vmHost: VmHost) {}
+
+  onArrival(input: MachineInput): void {
+    throw new Error(`backup ${this.vmHost.name} received a ${input.kind} input: a checkpoint backup never executes`);
+  }
+
+  takeInputs(): readonly MachineInput[] {
+    return [];
+  }
+
+  executionLimit(): number {
+    return this.vmHost.machine.retired;
+  }
+
+  readTime(): number {
+    return this.executing();
+  }
+
+  readCycle(): number {
+    return this.executing();
+  }
+
+  readEntropy(): number {
+    return this.executing();
+  }
+
+  scheduleHart(): HartSlice {
+    return this.executing();
+  }
+
+  onOutput(): void {
+    this.executing();
+  }
+
+  onTimerCompare(): void {
+    this.executing();
+  }
+
+  private executing(): never {
+    throw new Error(`backup ${this.vmHost.name} executed guest instructions: a checkpoint backup never executes`);
+  }
+}
