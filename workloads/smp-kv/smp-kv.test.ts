@@ -102,8 +102,10 @@ test('smp-kv: seeded random hart schedules (hart and quantum) still give lineari
 
 test('smp-kv: different schedules can order racing appends differently (the interleaving decides)', () => {
   const outcomes = new Set<string>();
-  for (let seed = 1; seed <= 12 && outcomes.size < 2; seed++) {
-    const harness = boot(3, randomScheduler(seed, 40));
+  // How many schedules it takes to see a second order depends on the guest's layout and timing
+  // (the race window is a few instructions wide), so the search is generous and stops early.
+  for (let seed = 1; seed <= 60 && outcomes.size < 2; seed++) {
+    const harness = boot(3, randomScheduler(seed, seed % 2 === 0 ? 3 : 40));
     const frames = [0, 1, 2, 3].map((client) => {
       const { operation, payload } = kvCodec.encode({ op: 'append', key: 'race', value: String(client) });
       return { frame: encodeRequest({ client, sequence: 1, operation, payload }), source: 100 + client };

@@ -30,8 +30,10 @@
 
 /* Clients the duplicate table can hold. */
 #define FTB_DUPLICATE_CLIENTS 128u
-/* Receive ring slots (a power of two). */
-#define FTB_SERVICE_RING_SLOTS 16u
+/* Receive ring slots (a power of two): enough that a closed loop of up to 64 clients, each with one
+ * request outstanding, never overruns the ring (as a TCP window stays within the receiver's
+ * buffer); more clients than that may see frames dropped and retry. */
+#define FTB_SERVICE_RING_SLOTS 64u
 
 /* What an operation produced: a status (FTB_STATUS_*) and the length of the reply payload. */
 struct ftb_result {
