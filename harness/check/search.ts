@@ -6,6 +6,13 @@
  * again from the head. At a return whose operation is not linearized yet, no operation called
  * before it could come next, so it undoes the last linearization and tries the entry after it.
  *
+ * Candidates are tried in two passes: first the operations that returned, then those whose outcome
+ * is unknown. Both passes together try every candidate, so the search stays complete; but an
+ * unknown operation (called early, so near the head of the list) would otherwise be tried first at
+ * every step, and most of them never took effect: the completed-first order finds the usual
+ * linearization — the unknown operations left out, or placed only where an output needs them —
+ * without wading through every subset of them.
+ *
  * The search is resumable: `advance` runs a given number of steps and keeps its place, so that the
  * checker can share one budget among partitions without redoing work.
  */
@@ -41,8 +48,11 @@ export class PartitionSearch<State, Input, Output> {
   private linearizedHash = 0;
   private readonly zobrist: Int32Array;
   private readonly cache: LinearizationCache<State>;
-  /** The linearization so far: call entries, and the state before each. */
+  /** The linearization so far: call entries, the pass each was chosen in, and the state before each. */
   private readonly stackEntries: Int32Array;
+  private readonly stackPasses: Uint8Array;
+  /** The pass over the candidates: 0 tries completed operations, 1 those with unknown outcome. */
+  private pass = 0;
   private readonly stackStates: State[];
   private depth = 0;
   private state: State;
@@ -65,6 +75,7 @@ export class PartitionSearch<State, Input, Output> {
     this.zobrist = Int32Array.from({ length: count }, (_, operation) => mix32(Math.imul(operation + 1, 0x9e3779b9)));
     this.cache = new LinearizationCache(wordCount, (first, second) => model.equalStates(first, second), allowance);
     this.stackEntries = new Int32Array(count);
+    this.stackPasses = new Uint8Array(count);
     this.stackStates = new Array<State>(count);
     this.bestPrefix = new Int32Array(count);
     this.state = initialState;
@@ -81,11 +92,21 @@ export class PartitionSearch<State, Input, Output> {
   /** Runs at most `stepLimit` more steps; returns where the search then stands. */
   advance(stepLimit: number): SearchStatus {
     const stop = this.steps + stepLimit;
-    const entryIsCall = this.layout.entryIsCall;
+    const { entryIsCall, entryOperation, completed } = this.layout;
     while (this.status === 'running' && this.steps < stop) {
       this.steps++;
-      if (entryIsCall[this.cursor] === 1) this.tryLinearize(this.cursor);
-      else this.backtrack();
+      const cursor = this.cursor;
+      if (entryIsCall[cursor] === 1) {
+        // A candidate of the other pass is skipped now and tried in its own pass.
+        if ((completed[entryOperation[cursor]!] === 1) === (this.pass === 0)) this.tryLinearize(cursor);
+        else this.cursor = this.next[cursor]!;
+      } else if (this.pass === 0) {
+        // The completed candidates are exhausted: the same candidates again, the unknown ones now.
+        this.pass = 1;
+        this.cursor = this.next[HEAD]!;
+      } else {
+        this.backtrack();
+      }
     }
     return this.status;
   }
@@ -116,8 +137,10 @@ export class PartitionSearch<State, Input, Output> {
   /** Makes `operation` the next in the linearization (its bit is already set). */
   private lift(entry: number, operation: number, nextState: State): void {
     this.stackEntries[this.depth] = entry;
+    this.stackPasses[this.depth] = this.pass;
     this.stackStates[this.depth] = this.state;
     this.depth++;
+    this.pass = 0;
     this.state = nextState;
     this.linearizedHash ^= this.zobrist[operation]!;
     this.unlink(entry);
@@ -150,6 +173,7 @@ export class PartitionSearch<State, Input, Output> {
       this.linearizedCompleted--;
     }
     this.relink(entry);
+    this.pass = this.stackPasses[this.depth]!;
     this.cursor = this.next[entry]!;
   }
 
