@@ -1,12 +1,13 @@
 import { ConfigError, listAccepted } from '../harness/errors.ts';
 import { validateSpecs } from '../harness/params.ts';
+import { appRsm, appRsmReplyBeforeAck } from './app-rsm/index.ts';
 import { checkpoint, checkpointNoOutputBuffering } from './checkpoint/index.ts';
 import { none } from './none/index.ts';
 import { vmft, vmftNoOutputRule, vmftNoTestAndSet } from './vmft/index.ts';
 import type { Strategy } from './types.ts';
 
 /** Every registered strategy, in the order `ftbench list` shows them. A new plugin adds itself here. */
-export const strategies: readonly Strategy[] = [none, vmft, vmftNoOutputRule, vmftNoTestAndSet, checkpoint, checkpointNoOutputBuffering];
+export const strategies: readonly Strategy[] = [none, vmft, vmftNoOutputRule, vmftNoTestAndSet, checkpoint, checkpointNoOutputBuffering, appRsm, appRsmReplyBeforeAck];
 
 for (const strategy of strategies) validateSpecs(`strategy ${strategy.name}`, strategy.parameters);
 

@@ -15,3 +15,11 @@ test('every experiment has a unique name, and its chart spec compiles and render
     assert.match(svg, /^<svg/, experiment.name);
   }
 });
+
+test('every known-broken strategy is named after the correct strategy it breaks (the mutants experiment pairs them)', async () => {
+  const { strategies } = await import('../../../strategies/registry.ts');
+  const correct = strategies.filter((strategy) => strategy.knownBroken === undefined).map((strategy) => strategy.name);
+  for (const mutant of strategies.filter((strategy) => strategy.knownBroken !== undefined)) {
+    assert.ok(correct.some((name) => mutant.name.startsWith(`${name}-`)), mutant.name);
+  }
+});

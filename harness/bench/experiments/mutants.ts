@@ -5,6 +5,14 @@ import { strategies } from '../../../strategies/registry.ts';
 import type { Experiment } from '../experiment.ts';
 import { chartOf } from './shared.ts';
 
+/** The correct strategy a mutant was derived from: the longest correct strategy name it starts with. */
+function baseStrategy(mutant: string): string {
+  const candidates = strategies.filter((strategy) => strategy.knownBroken === undefined && mutant.startsWith(`${strategy.name}-`));
+  const base = candidates.sort((a, b) => b.name.length - a.name.length)[0];
+  if (base === undefined) throw new Error(`known-broken strategy ${mutant} is not named after a correct strategy (expected <strategy>-<flaw>)`);
+  return base.name;
+}
+
 /** The verdict a mutant must break, read from a report. */
 function verdictValue(verdicts: Verdicts, name: string): string {
   const value = (verdicts as unknown as Record<string, unknown>)[name];
@@ -30,7 +38,7 @@ export const mutants: Experiment = {
     return strategies.flatMap((strategy): Row[] => {
       if (strategy.knownBroken === undefined) return [];
       const { flaw, exposedBy, caughtBy } = strategy.knownBroken;
-      const base = strategy.name.split('-')[0]!;
+      const base = baseStrategy(strategy.name);
       const settings = { operations: '100000', 'duration-ms': '900' };
       return [strategy.name, base].map((name) => {
         const report = run({ strategy: name, workload: 'counter', scenario: exposedBy, seed, settings });

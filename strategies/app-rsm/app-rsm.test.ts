@@ -1,0 +1,120 @@
+/**
+ * The application-level RSM end to end: the backup's application state equals the primary's after
+ * every compared operation, each fault scenario passes every checker, replication ships far fewer
+ * bytes per operation than vmft, the reply-before-ack mutant is caught, timer-driven state
+ * (ttl-cache's eager sweeps) diverges while request-driven time reads (lazy expiry) do not, and
+ * multiprocessor and disk guests are refused.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { UnsupportedCombination } from '../../harness/errors.ts';
+import { hostEnvironment } from '../../harness/cli/files.ts';
+import { runExperiment } from '../../harness/runner/experiment.ts';
+import { type RunReport, violations } from '../../harness/runner/types.ts';
+import { findStrategy } from '../registry.ts';
+
+/** Busy clients for a second of virtual time: faults at 100 ms (and 400 ms, heal at 600 ms) strike mid-run. */
+const busy = { 'think-time-us': '1000', operations: '800', 'duration-ms': '1000' };
+
+function run(strategy: string, workload: string, scenario: string, seed: number, settings: Record<string, string> = busy): RunReport {
+  return runExperiment({ strategy, workload, scenario, seed, settings }, hostEnvironment);
+}
+
+function describe(report: RunReport): string {
+  return `${report.strategy}/${report.workload}/${report.scenario} seed ${report.seed}: verdicts ${JSON.stringify(report.verdicts)}, events ${report.events.map((event) => `${event.kind}@${'host' in event ? event.host : ''}`).join(' ')}`;
+}
+
+function assertAllPass(report: RunReport): void {
+  assert.deepEqual(violations(report.verdicts), [], describe(report));
+  assert.equal(report.verdicts.linearizable, true, describe(report));
+  assert.equal(report.verdicts.splitBrain, false, describe(report));
+  assert.notEqual(report.verdicts.divergence, true, describe(report));
+  assert.equal(report.verdicts.outputRule, true, describe(report));
+}
+
+for (const workload of ['counter', 'kv']) {
+  test(`${workload} without faults: the backup's application state equals the primary's at every compared operation`, () => {
+    const report = run('app-rsm', workload, 'none', 1);
+    assertAllPass(report);
+    assert.equal(report.verdicts.divergence, false, describe(report));
+    assert.ok(report.checked.syncPointsCompared >= 50, `only ${report.checked.syncPointsCompared} sync points compared`);
+    assert.equal(report.opsUnknown, 0, describe(report));
+    const figures = report.strategyFigures;
+    assert.equal(figures.operationsApplied, figures.operationsShipped, JSON.stringify(figures));
+    assert.equal(figures.replayReadMismatches, 0, JSON.stringify(figures));
+    assert.ok((figures.operationsShipped ?? 0) >= report.opsCompleted, JSON.stringify(figures));
+  });
+}
+
+test('kv: application-level replication ships far fewer bytes per operation than vmft\'s machine-level log', () => {
+  const settings = { operations: '400' };
+  const app = run('app-rsm', 'kv', 'none', 1, settings);
+  const vmft = run('vmft', 'kv', 'none', 1, settings);
+  assertAllPass(app);
+  const perOp = (report: RunReport) => report.replication.bytes / report.opsCompleted;
+  assert.ok(perOp(app) < 0.6 * perOp(vmft), `app-rsm ${perOp(app)} bytes/op, vmft ${perOp(vmft)} bytes/op`);
+  // Throughput stays in vmft's range: both hold each reply for about one round trip to the backup.
+  assert.ok((app.throughputOpsPerSec ?? 0) > 0.8 * (vmft.throughputOpsPerSec ?? 0), `${app.throughputOpsPerSec} vs ${vmft.throughputOpsPerSec} ops/s`);
+});
+
+const scenarios = ['crash-primary', 'crash-backup', 'crash-primary-after-reply', 'partition-replicas', 'lossy-links', 'crash-both'];
+
+for (const scenario of scenarios) {
+  test(`app-rsm passes every checker under ${scenario} (counter and kv, seeds 1-2)`, () => {
+    for (const workload of ['counter', 'kv']) {
+      for (const seed of [1, 2]) {
+        const report = run('app-rsm', workload, scenario, seed, { ...busy, 'sync-every': '16' });
+        assertAllPass(report);
+        if (scenario === 'crash-both') assert.equal(report.failover?.recovered, false, describe(report));
+        else if (scenario !== 'lossy-links') assert.equal(report.failover?.recovered, true, describe(report));
+      }
+    }
+  });
+}
+
+test('a backup that took over applied every acknowledged operation, went live through test-and-set and runs alone', () => {
+  const report = run('app-rsm', 'counter', 'crash-primary-after-reply', 5);
+  const kinds = report.events.map((event) => `${event.kind}@${'host' in event ? event.host : ''}`);
+  for (const expected of ['suspect@backup', 'go-live@backup', 'alone@backup']) assert.ok(kinds.includes(expected), describe(report));
+  assert.equal(report.failover?.recovered, true);
+  assert.equal(report.strategyFigures.failovers, 1);
+  assertAllPass(report);
+});
+
+test('app-rsm-reply-before-ack is caught: a client saw a counter value the backup never reached', () => {
+  const mutant = findStrategy('app-rsm-reply-before-ack');
+  assert.equal(mutant.knownBroken?.exposedBy, 'crash-primary-after-reply');
+  for (const seed of [1, 2, 3]) {
+    const report = run(mutant.name, 'counter', mutant.knownBroken!.exposedBy, seed);
+    assert.equal(report.verdicts.linearizable, false, describe(report));
+    assert.equal(report.verdicts.outputRule, false, describe(report));
+    assertAllPass(run('app-rsm', 'counter', mutant.knownBroken!.exposedBy, seed));
+  }
+});
+
+test('ttl-cache with lazy expiry does not diverge: the time reads of its operations are shipped and replayed', () => {
+  const report = run('app-rsm', 'ttl-cache', 'none', 1, { ...busy, expiry: 'lazy' });
+  assertAllPass(report);
+  assert.equal(report.verdicts.divergence, false, describe(report));
+  assert.ok(report.checked.syncPointsCompared >= 50, `only ${report.checked.syncPointsCompared} sync points compared`);
+  assert.ok((report.strategyFigures.readsPerOp ?? 0) >= 1, JSON.stringify(report.strategyFigures));
+});
+
+test('ttl-cache with eager expiry diverges: timer-driven sweeps are not operations, so each replica sweeps on its own clock', () => {
+  // The sweep interrupt is taken on each replica when its own timer is due (the sweep count and
+  // which entries a sweep removed differ): an application-level RSM replays requests, not timer
+  // interrupts, and the divergence checker shows the difference in the replicas' state.
+  const report = run('app-rsm', 'ttl-cache', 'none', 1, { ...busy, expiry: 'eager' });
+  assert.equal(report.verdicts.divergence, true, describe(report));
+  assert.equal(report.verdicts.linearizable, true, describe(report));
+  assert.equal(report.verdicts.outputRule, true, describe(report));
+});
+
+test('multiprocessor and disk guests are refused up front', () => {
+  assert.throws(() => run('app-rsm', 'smp-kv', 'none', 1), UnsupportedCombination);
+  assert.throws(() => run('app-rsm', 'file-append', 'none', 1), UnsupportedCombination);
+});
+
+test('a failure timeout not above the heartbeat interval is refused, naming the values', () => {
+  assert.throws(() => run('app-rsm', 'counter', 'none', 1, { operations: '1', 'heartbeat-ms': '50', 'failure-timeout-ms': '50' }), /failure-timeout-ms = 50 .*heartbeat-ms = 50/);
+});

@@ -1,0 +1,114 @@
+/**
+ * The messages between application-level replicas, encoded with ByteWriter so the network
+ * measures their real size. Channels: `replication` carries batches of operations, `ack` the
+ * backup's acknowledgements (the highest operation it applied), `heartbeat` both sides' heartbeats.
+ *
+ * What crosses is the least any strategy here ships: per operation, its number, the client's
+ * network address, the request frame as the client sent it, and the non-deterministic values
+ * (time, cycle, entropy reads) the primary's guest consumed while executing it. No instruction
+ * counts, no interrupt positions, no memory.
+ */
+import { ByteReader, ByteWriter, DecodeError } from '../../harness/net/codec.ts';
+
+export const CHANNEL_REPLICATION = 'replication';
+export const CHANNEL_ACK = 'ack';
+export const CHANNEL_HEARTBEAT = 'heartbeat';
+
+const TYPE_OPERATIONS = 1;
+const TYPE_ACK = 2;
+const TYPE_HEARTBEAT = 3;
+
+/** The kinds of non-deterministic read a guest makes through its platform. */
+export type ReadKind = 'time' | 'cycle' | 'entropy';
+const READ_KINDS: readonly ReadKind[] = ['time', 'cycle', 'entropy'];
+
+export interface RecordedRead {
+  readonly kind: ReadKind;
+  readonly value: number;
+}
+
+/** One client operation, in the primary's order. */
+export interface Operation {
+  /** 1 for the first operation of the run, +1 for each next one. */
+  readonly number: number;
+  /** The network address of the frame's sender (the guest answers it). */
+  readonly source: number;
+  /** The request frame, as it reached the primary's NIC. */
+  readonly bytes: Uint8Array;
+  /** The guest sent no reply to it (a stale retry, an unreadable frame): it is done once the guest idles. */
+  readonly noReply: boolean;
+  /** Values of the reads the primary's guest made while executing it, in order. */
+  readonly reads: readonly RecordedRead[];
+}
+
+export interface OperationBatch {
+  readonly pairing: number;
+  readonly operations: readonly Operation[];
+}
+
+/** The backup applied every operation up to `applied` (its guest produced their replies). */
+export interface OperationAck {
+  readonly pairing: number;
+  readonly applied: number;
+}
+
+export interface Heartbeat {
+  readonly pairing: number;
+}
+
+export function encodeOperationBatch(batch: OperationBatch): Uint8Array {
+  const writer = new ByteWriter(256).u8(TYPE_OPERATIONS).u32(batch.pairing).u16(batch.operations.length);
+  for (const operation of batch.operations) {
+    writer.u32(operation.number).u32(operation.source).bool(operation.noReply).u16(operation.bytes.length).raw(operation.bytes);
+    writer.u16(operation.reads.length);
+    for (const read of operation.reads) writer.u8(READ_KINDS.indexOf(read.kind)).u64(read.value);
+  }
+  return writer.finish();
+}
+
+export function decodeOperationBatch(bytes: Uint8Array): OperationBatch {
+  const reader = new ByteReader(bytes);
+  if (reader.u8() !== TYPE_OPERATIONS) throw new DecodeError('not an operation batch');
+  const pairing = reader.u32();
+  const count = reader.u16();
+  const operations: Operation[] = [];
+  for (let index = 0; index < count; index++) {
+    const number = reader.u32();
+    const source = reader.u32();
+    const noReply = reader.bool();
+    const frame = reader.raw(reader.u16()).slice();
+    const reads: RecordedRead[] = [];
+    for (let remaining = reader.u16(); remaining > 0; remaining--) {
+      const kind = READ_KINDS[reader.u8()];
+      if (kind === undefined) throw new DecodeError('unknown read kind');
+      reads.push({ kind, value: reader.u64() });
+    }
+    operations.push({ number, source, noReply, bytes: frame, reads });
+  }
+  reader.end();
+  return { pairing, operations };
+}
+
+export function encodeAck(ack: OperationAck): Uint8Array {
+  return new ByteWriter(16).u8(TYPE_ACK).u32(ack.pairing).u32(ack.applied).finish();
+}
+
+export function decodeAck(bytes: Uint8Array): OperationAck {
+  const reader = new ByteReader(bytes);
+  if (reader.u8() !== TYPE_ACK) throw new DecodeError('not an operation ack');
+  const ack = { pairing: reader.u32(), applied: reader.u32() };
+  reader.end();
+  return ack;
+}
+
+export function encodeHeartbeat(heartbeat: Heartbeat): Uint8Array {
+  return new ByteWriter(8).u8(TYPE_HEARTBEAT).u32(heartbeat.pairing).finish();
+}
+
+export function decodeHeartbeat(bytes: Uint8Array): Heartbeat {
+  const reader = new ByteReader(bytes);
+  if (reader.u8() !== TYPE_HEARTBEAT) throw new DecodeError('not a heartbeat');
+  const heartbeat = { pairing: reader.u32() };
+  reader.end();
+  return heartbeat;
+}

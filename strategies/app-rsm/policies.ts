@@ -1,0 +1,171 @@
+/**
+ * The per-host policies of the application-level RSM.
+ *
+ * The primary's host runs live (the harness's live policy: live time, cycles, entropy and timers)
+ * but hands its guest client request frames one at a time: the next frame enters the NIC only once
+ * the guest answered the previous one (or finished it without an answer). The guests are
+ * single-threaded request/reply servers, so this makes every request an *operation* with a clear
+ * extent, from its delivery to its reply, and every non-deterministic read the guest makes in that
+ * extent belongs to it. The reads pass through to the role, which records them with the operation.
+ *
+ * The backup's host never sees client traffic: its policy delivers the operations it received,
+ * in number order, one at a time, and answers the guest's reads while an operation executes with
+ * the values recorded on the primary. Reads outside any operation (timer-driven work: ttl-cache's
+ * eager sweeps) are answered live — an application-level RSM does not replicate them, which is
+ * exactly why such state can diverge. The backup's outputs never leave.
+ */
+import { InputQueue } from '../../harness/host/input-queue.ts';
+import type { HardwareClock, HostPolicy, MachineInput, MachineOutput } from '../../harness/host/types.ts';
+import type { VmHost } from '../../harness/host/vm-host.ts';
+import type { HartSlice } from '../../harness/vm/types.ts';
+import type { ReadKind } from './messages.ts';
+
+/** What the primary policy asks of its role. */
+export interface PrimarySink {
+  /** Whether request frames may enter the guest freely (no backup: nothing to number). */
+  readonly unordered: boolean;
+  /** Whether an operation is executing (delivered, not yet finished). */
+  readonly executing: boolean;
+  /** A request frame enters the guest now: it becomes the next operation. */
+  onDelivered(source: number, bytes: Uint8Array): void;
+  /** A read the guest made now, with the value it got. */
+  onRead(kind: ReadKind, value: number): void;
+  onOutput(output: MachineOutput): void;
+  /** How far the machine, now at `retired`, may run (it stalls while the reply hold is full). */
+  executionLimit(retired: number): number;
+  /** An input arrived: a chance to notice that the guest finished an operation without replying. */
+  poke(): void;
+}
+
+export class AppPrimaryPolicy implements HostPolicy {
+  /** Client frames waiting to enter the guest, one operation at a time. */
+  readonly frames = new InputQueue();
+
+  constructor(
+    private readonly vmHost: VmHost,
+    /** The harness's live policy for this host (timers, reads, hart schedule). */
+    private readonly live: HostPolicy,
+    private readonly sink: PrimarySink,
+  ) {}
+
+  onArrival(input: MachineInput): void {
+    if (input.kind !== 'frame') return this.live.onArrival(input);
+    this.sink.poke();
+    if (this.frames.push(input)) this.vmHost.wake();
+  }
+
+  takeInputs(retired: number): readonly MachineInput[] {
+    const inputs = [...this.live.takeInputs(retired)];
+    if (this.sink.unordered) return [...inputs, ...this.frames.takeAll()];
+    if (this.sink.executing || this.frames.length === 0) return inputs;
+    let taken = 0;
+    const [frame] = this.frames.takeWhile(() => taken++ === 0);
+    if (frame?.kind === 'frame') {
+      this.sink.onDelivered(frame.source, frame.bytes);
+      inputs.push(frame);
+    }
+    return inputs;
+  }
+
+  executionLimit(): number {
+    return Math.min(this.live.executionLimit(), this.sink.executionLimit(this.vmHost.machine.retired));
+  }
+
+  readTime(clock: HardwareClock): number {
+    const value = this.live.readTime(clock);
+    this.sink.onRead('time', value);
+    return value;
+  }
+
+  readCycle(hart: number, clock: HardwareClock): number {
+    const value = this.live.readCycle(hart, clock);
+    this.sink.onRead('cycle', value);
+    return value;
+  }
+
+  readEntropy(clock: HardwareClock): number {
+    const value = this.live.readEntropy(clock);
+    this.sink.onRead('entropy', value);
+    return value;
+  }
+
+  scheduleHart(runnable: readonly number[], clock: HardwareClock): HartSlice {
+    return this.live.scheduleHart(runnable, clock);
+  }
+
+  onOutput(output: MachineOutput): void {
+    this.sink.onOutput(output);
+  }
+
+  onTimerCompare(hart: number, compareTicks: number, clock: HardwareClock): void {
+    this.live.onTimerCompare(hart, compareTicks, clock);
+  }
+}
+
+/** What the backup policy asks of its role. */
+export interface ReplaySource {
+  /** The next operation's request frame, if it may enter the guest now (it becomes the executing one). */
+  takeNext(): { readonly source: number; readonly bytes: Uint8Array } | undefined;
+  /** The recorded value for a read of `kind` by the executing operation; undefined outside one (answer live). */
+  replayRead(kind: ReadKind): number | undefined;
+  onOutput(output: MachineOutput): void;
+}
+
+export class AppBackupPolicy implements HostPolicy {
+  /** Client frames that reached this host (none should: the service address names the primary). */
+  ignoredFrames = 0;
+
+  constructor(
+    /** The harness's live policy for this host: timer-driven work runs on the backup's own clock. */
+    private readonly live: HostPolicy,
+    private readonly source: ReplaySource,
+  ) {}
+
+  onArrival(input: MachineInput): void {
+    if (input.kind === 'frame') {
+      this.ignoredFrames++;
+      return;
+    }
+    this.live.onArrival(input);
+  }
+
+  takeInputs(retired: number): readonly MachineInput[] {
+    const inputs = [...this.live.takeInputs(retired)];
+    const next = this.source.takeNext();
+    if (next !== undefined) inputs.push({ kind: 'frame', source: next.source, bytes: next.bytes });
+    return inputs;
+  }
+
+  executionLimit(): number {
+    return Infinity;
+  }
+
+  readTime(clock: HardwareClock): number {
+    return this.source.replayRead('time') ?? this.live.readTime(clock);
+  }
+
+  readCycle(hart: number, clock: HardwareClock): number {
+    return this.source.replayRead('cycle') ?? this.live.readCycle(hart, clock);
+  }
+
+  readEntropy(clock: HardwareClock): number {
+    return this.source.replayRead('entropy') ?? this.live.readEntropy(clock);
+  }
+
+  scheduleHart(runnable: readonly number[], clock: HardwareClock): HartSlice {
+    return this.live.scheduleHart(runnable, clock);
+  }
+
+  onOutput(output: MachineOutput): void {
+    this.source.onOutput(output);
+  }
+
+  onTimerCompare(hart: number, compareTicks: number, clock: HardwareClock): void {
+    this.live.onTimerCompare(hart, compareTicks, clock);
+  }
+
+  /** Timer inputs that arrived and were not delivered yet (handed to the live policy on go-live). */
+  takePending(): readonly MachineInput[] {
+    return this.live.takeInputs(0);
+  }
+}
