@@ -4,6 +4,7 @@
  * re-protection: after a failover the new primary runs alone (bringing a new backup up would need
  * a machine snapshot, as checkpoint's first full checkpoint, and then operations from there).
  */
+import { pairingFlag } from '../shared/pairing.ts';
 import type { StrategyContext } from '../types.ts';
 import { takeOverService } from '../shared/go-live.ts';
 import { BackupRole } from './backup-role.ts';
@@ -51,7 +52,7 @@ export class AppRsmCluster {
    * would apply as soon as a new backup is brought up.
    */
   flagOf(pairing: number): string {
-    return pairing === 0 ? this.context.flag : `${this.context.flag}.epoch-${pairing}`;
+    return pairingFlag(this.context.flag, pairing);
   }
 
   /**

@@ -8,6 +8,7 @@
  * (time, cycle, entropy reads) the primary's guest consumed while executing it. No instruction
  * counts, no interrupt positions, no memory.
  */
+import type { PairingHeartbeat } from '../shared/pairing.ts';
 import { ByteReader, ByteWriter, DecodeError } from '../../harness/net/codec.ts';
 
 export const CHANNEL_REPLICATION = 'replication';
@@ -16,7 +17,6 @@ export const CHANNEL_HEARTBEAT = 'heartbeat';
 
 const TYPE_OPERATIONS = 1;
 const TYPE_ACK = 2;
-const TYPE_HEARTBEAT = 3;
 
 /** The kinds of non-deterministic read a guest makes through its platform. */
 export type ReadKind = 'time' | 'cycle' | 'entropy';
@@ -52,9 +52,9 @@ export interface OperationAck {
   readonly applied: number;
 }
 
-export interface Heartbeat {
-  readonly pairing: number;
-}
+/** Heartbeats are the shared pairing heartbeats (strategies/shared/pairing.ts). */
+export type Heartbeat = PairingHeartbeat;
+export { decodePairingHeartbeat as decodeHeartbeat, encodePairingHeartbeat as encodeHeartbeat } from '../shared/pairing.ts';
 
 export function encodeOperationBatch(batch: OperationBatch): Uint8Array {
   const writer = new ByteWriter(256).u8(TYPE_OPERATIONS).u32(batch.pairing).u16(batch.operations.length);
@@ -101,14 +101,3 @@ export function decodeAck(bytes: Uint8Array): OperationAck {
   return ack;
 }
 
-export function encodeHeartbeat(heartbeat: Heartbeat): Uint8Array {
-  return new ByteWriter(8).u8(TYPE_HEARTBEAT).u32(heartbeat.pairing).finish();
-}
-
-export function decodeHeartbeat(bytes: Uint8Array): Heartbeat {
-  const reader = new ByteReader(bytes);
-  if (reader.u8() !== TYPE_HEARTBEAT) throw new DecodeError('not a heartbeat');
-  const heartbeat = { pairing: reader.u32() };
-  reader.end();
-  return heartbeat;
-}

@@ -4,6 +4,7 @@
  * backup promoted to primary, a spare brought up as a new backup). Every host listens once, for the
  * whole run, and a message goes to whatever role the host plays at the time.
  */
+import { pairingFlag } from '../shared/pairing.ts';
 import type { Delivery } from '../../harness/net/types.ts';
 import type { StrategyContext } from '../types.ts';
 import { takeOverService } from '../shared/go-live.ts';
@@ -64,7 +65,7 @@ export class CheckpointCluster {
    * service's flag itself.
    */
   flagOf(pairing: number): string {
-    return pairing === 0 ? this.context.flag : `${this.context.flag}.epoch-${pairing}`;
+    return pairingFlag(this.context.flag, pairing);
   }
 
   /** Declares that the machine on `host` is exactly at checkpoint `sequence` of pairing `pairing`. */

@@ -4,6 +4,7 @@
  * acknowledgements, `heartbeat` both sides' heartbeats. Every message names its pairing (one
  * primary-backup pair; a new backup starts a new one); messages of another pairing are ignored.
  */
+import type { PairingHeartbeat } from '../shared/pairing.ts';
 import { ByteReader, ByteWriter, DecodeError } from '../../harness/net/codec.ts';
 import type { DiskRequest, MachineSnapshot } from '../../harness/vm/types.ts';
 import { readDiskRequests, writeDiskRequests } from '../shared/disk-request-codec.ts';
@@ -15,7 +16,6 @@ export const CHANNEL_HEARTBEAT = 'heartbeat';
 
 const TYPE_CHECKPOINT = 1;
 const TYPE_ACK = 2;
-const TYPE_HEARTBEAT = 3;
 
 /**
  * Checkpoint `sequence` of a pairing (1 is the first, always a full snapshot; later ones are
@@ -36,9 +36,9 @@ export interface CheckpointAck {
   readonly sequence: number;
 }
 
-export interface Heartbeat {
-  readonly pairing: number;
-}
+/** Heartbeats are the shared pairing heartbeats (strategies/shared/pairing.ts). */
+export type Heartbeat = PairingHeartbeat;
+export { decodePairingHeartbeat as decodeHeartbeat, encodePairingHeartbeat as encodeHeartbeat } from '../shared/pairing.ts';
 
 export function encodeCheckpoint(message: CheckpointMessage): Uint8Array {
   if (message.sequence < 1) throw new RangeError(`checkpoint sequence ${message.sequence} must be >= 1`);
@@ -75,14 +75,3 @@ export function decodeAck(bytes: Uint8Array): CheckpointAck {
   return ack;
 }
 
-export function encodeHeartbeat(heartbeat: Heartbeat): Uint8Array {
-  return new ByteWriter(8).u8(TYPE_HEARTBEAT).u32(heartbeat.pairing).finish();
-}
-
-export function decodeHeartbeat(bytes: Uint8Array): Heartbeat {
-  const reader = new ByteReader(bytes);
-  if (reader.u8() !== TYPE_HEARTBEAT) throw new DecodeError('not a heartbeat');
-  const heartbeat = { pairing: reader.u32() };
-  reader.end();
-  return heartbeat;
-}

@@ -4,6 +4,7 @@
  * a spare brought up as a new backup). Every host listens once, for the whole run, and the message
  * goes to whatever role the host plays at the time.
  */
+import { pairingFlag } from '../shared/pairing.ts';
 import type { Delivery } from '../../harness/net/types.ts';
 import type { StrategyContext } from '../types.ts';
 import { takeOverService } from '../shared/go-live.ts';
@@ -66,7 +67,7 @@ export class VmftCluster {
    * win it later and go live beside the primary. Epoch 0 uses the service's flag itself.
    */
   flagOf(epoch: number): string {
-    return epoch === 0 ? this.context.flag : `${this.context.flag}.epoch-${epoch}`;
+    return pairingFlag(this.context.flag, epoch);
   }
 
   /** Declares that the machine on `host` is at `retired` of epoch `epoch`'s execution. */

@@ -1,0 +1,33 @@
+/**
+ * Primary-backup pairings. Each pairing — the initial primary and backup, then each new backup
+ * brought up after a failover — is numbered, decides its failures on its own test-and-set flag,
+ * and tags its heartbeats with its number. A flag re-armed for the next pairing could not keep a
+ * stale replica of an earlier one out: still cut off by a partition, it would find the flag clear
+ * and win it. A fresh flag per pairing never is asked by a replica of another pairing.
+ */
+import { ByteReader, ByteWriter, DecodeError } from '../../harness/net/codec.ts';
+
+/** The test-and-set flag of pairing `pairing`: the service's own flag for the first, then one each. */
+export function pairingFlag(serviceFlag: string, pairing: number): string {
+  if (!Number.isSafeInteger(pairing) || pairing < 0) throw new RangeError(`pairing ${pairing} is not a non-negative integer`);
+  return pairing === 0 ? serviceFlag : `${serviceFlag}.epoch-${pairing}`;
+}
+
+/** A heartbeat of a pairing: a sign of life from one side to the other (channel `heartbeat`). */
+export interface PairingHeartbeat {
+  readonly pairing: number;
+}
+
+const HEARTBEAT_TYPE = 3;
+
+export function encodePairingHeartbeat(heartbeat: PairingHeartbeat): Uint8Array {
+  return new ByteWriter(8).u8(HEARTBEAT_TYPE).u32(heartbeat.pairing).finish();
+}
+
+export function decodePairingHeartbeat(bytes: Uint8Array): PairingHeartbeat {
+  const reader = new ByteReader(bytes);
+  if (reader.u8() !== HEARTBEAT_TYPE) throw new DecodeError('not a heartbeat');
+  const heartbeat = { pairing: reader.u32() };
+  reader.end();
+  return heartbeat;
+}
