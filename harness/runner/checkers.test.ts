@@ -71,25 +71,25 @@ test('divergence: equal state at a point agrees, different state diverges, singl
 test('output rule: an output leaves only once the backup holds its instruction; a primary alone is exempt', () => {
   const { net, client } = network();
   net.claimService('counter', 'primary');
-  const audit = new OutputRuleAudit(net, 'counter', true);
+  const audit = new OutputRuleAudit(net, true);
   const out = (retired: number) => ({ ...reply(client.address, 1, 1), retired });
   audit.observe('primary', out(50), 0);
   assert.equal(audit.verdict(), false, 'nothing held yet');
-  const fresh = new OutputRuleAudit(net, 'counter', true);
+  const fresh = new OutputRuleAudit(net, true);
   fresh.onEvent({ kind: 'backup-holds', host: 'backup', primary: 'primary', point: 100 });
   fresh.observe('primary', out(99), 0);
   assert.equal(fresh.verdict(), true);
   fresh.observe('primary', out(100), 0);
   assert.equal(fresh.verdict(), false, 'instruction 100 is not before the held point');
   assert.equal(fresh.firstEarly?.retired, 100);
-  const alone = new OutputRuleAudit(net, 'counter', true);
+  const alone = new OutputRuleAudit(net, true);
   alone.onEvent({ kind: 'alone', host: 'primary' });
   alone.observe('primary', out(1000), 0);
   assert.equal(alone.verdict(), true);
   alone.onEvent({ kind: 'protected', host: 'primary' });
   alone.observe('primary', out(1001), 0);
   assert.equal(alone.verdict(), false, 'protected again, the rule applies again');
-  assert.equal(new OutputRuleAudit(net, 'counter', false).verdict(), null);
+  assert.equal(new OutputRuleAudit(net, false).verdict(), null);
 });
 
 test('split brain: a go-live while another primary holds authority, or an output from a non-owner; a fair takeover race is not', () => {

@@ -34,7 +34,6 @@ export class OutputRuleAudit {
 
   constructor(
     private readonly network: Network,
-    private readonly service: string,
     /** False when the strategy does not promise the output rule: nothing is audited. */
     private readonly active: boolean,
   ) {}

@@ -84,7 +84,7 @@ export class World {
     this.connectReplicas((run['replication-link-gbps'] as number) * 1e9);
     this.divergence = new DivergenceChecker(stateRanges(options.image, options.stateSymbols));
     this.exactlyOnce = new ExactlyOnceChecker(this.network);
-    this.outputRule = new OutputRuleAudit(this.network, options.service, options.promisesOutputRule);
+    this.outputRule = new OutputRuleAudit(this.network, options.promisesOutputRule);
     this.splitBrain = new SplitBrainChecker(this.network, options.service);
     this.onHostCreated((host) =>
       host.onEmit((output) => {

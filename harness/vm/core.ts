@@ -14,20 +14,15 @@ import {
   CLINT_BASE,
   CLINT_SIZE,
   CONSOLE_BASE,
-  CONSOLE_SIZE,
   CONSOLE_POWER_OFF,
   CONSOLE_TX,
   DISK_BASE,
-  DISK_SIZE,
   EIC_BASE,
-  EIC_SIZE,
   ENTROPY_BASE,
-  ENTROPY_SIZE,
   ENTROPY_VALUE,
   IRQ_LINE_DISK,
   IRQ_LINE_NIC,
   NIC_BASE,
-  NIC_SIZE,
 } from './memory-map.ts';
 import { Nic } from './nic.ts';
 import { STOP_FAULT, STOP_LIMIT } from './stop.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as asm from './asm.ts';
 import { Program, R } from './asm.ts';
-import { CLINT_BASE, CLINT_MSIP, EIC_BASE, EIC_ENABLE, NIC_BASE, NIC_IRQ_ENABLE, RAM_BASE } from './memory-map.ts';
+import { CLINT_BASE, CLINT_MSIP, RAM_BASE } from './memory-map.ts';
 import { machineWith } from './testing.ts';
 
 const MSTATUS = 0x300;

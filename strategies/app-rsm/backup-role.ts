@@ -6,13 +6,14 @@
  * state after exactly that many operations: a sync point). On suspecting the primary it applies
  * every operation it received, then asks test-and-set: it goes live or halts.
  */
+import { watchPeer } from '../shared/pairing.ts';
 import type { HostPolicy, MachineOutput } from '../../harness/host/types.ts';
 import type { VmHost } from '../../harness/host/vm-host.ts';
 import type { TimeNs } from '../../harness/sim/types.ts';
 import { HeartbeatDetector } from '../shared/failure-detector.ts';
-import { testAndSetWithRetry } from '../shared/go-live.ts';
+import { decideByTestAndSet } from '../shared/go-live.ts';
 import type { AppRsmCluster } from './cluster.ts';
-import { CHANNEL_ACK, CHANNEL_HEARTBEAT, type Heartbeat, type Operation, type OperationBatch, type ReadKind, encodeAck, encodeHeartbeat } from './messages.ts';
+import { CHANNEL_ACK, type Heartbeat, type Operation, type OperationBatch, type ReadKind, encodeAck } from './messages.ts';
 import { answers } from './operations.ts';
 import { AppBackupPolicy, type ReplaySource } from './policies.ts';
 
@@ -64,16 +65,14 @@ export class BackupRole implements ReplaySource {
       },
     );
     this.vmHost.start();
-    this.detector = new HeartbeatDetector(context.sim, {
-      intervalNs: options.heartbeatNs,
-      timeoutNs: options.failureTimeoutNs,
-      sendHeartbeat: () => {
-        if (this.cluster.crashed(this.host)) return this.detector?.stop();
-        context.network.send(this.host, this.primaryHost, CHANNEL_HEARTBEAT, encodeHeartbeat({ pairing: this.pairing }));
-      },
+    this.detector = watchPeer(context, {
+      host: this.host,
+      peer: this.primaryHost,
+      pairing: this.pairing,
+      heartbeatNs: options.heartbeatNs,
+      failureTimeoutNs: options.failureTimeoutNs,
       onSuspect: () => this.onPrimarySuspected(),
     });
-    this.detector.start();
   }
 
   // ----- receiving operations ------------------------------------------------------------------
@@ -204,14 +203,14 @@ export class BackupRole implements ReplaySource {
   private decide(): void {
     const { context, options, figures } = this.cluster;
     this.mode = 'deciding';
-    testAndSetWithRetry(context.storageClient(this.host), this.cluster.flagOf(this.pairing), options.testAndSetAttempts, (outcome) => {
-      figures.testAndSetAttempts += outcome.attempts;
-      if (this.mode !== 'deciding' || this.cluster.crashed(this.host)) return;
-      if (outcome.state === 'won') {
+    decideByTestAndSet(context.storageClient(this.host), this.cluster.flagOf(this.pairing), options.testAndSetAttempts, {
+      stillDeciding: () => this.mode === 'deciding' && !this.cluster.crashed(this.host),
+      won: () => {
         this.mode = 'promoted';
-        return this.cluster.promote(this);
-      }
-      this.halt(outcome.state === 'lost' ? 'lost test-and-set' : `storage unreachable: ${outcome.reason}`);
+        this.cluster.promote(this);
+      },
+      lost: (reason) => this.halt(reason),
+      countAttempts: (attempts) => (figures.testAndSetAttempts += attempts),
     });
   }
 

@@ -6,15 +6,16 @@
  * the backup acknowledges having applied that operation — the output rule at application level.
  * Also here: the heartbeat detector watching the backup, and going on alone through test-and-set.
  */
+import { watchPeer } from '../shared/pairing.ts';
 import type { HostPolicy, MachineOutput } from '../../harness/host/types.ts';
 import type { VmHost } from '../../harness/host/vm-host.ts';
 import type { Timer } from '../../harness/sim/simulation.ts';
 import type { TimeNs } from '../../harness/sim/types.ts';
 import { HeartbeatDetector } from '../shared/failure-detector.ts';
-import { takeOverService, testAndSetWithRetry } from '../shared/go-live.ts';
+import { decideByTestAndSet, takeOverService } from '../shared/go-live.ts';
 import { OutputHold } from '../shared/output-hold.ts';
 import type { AppRsmCluster } from './cluster.ts';
-import { CHANNEL_HEARTBEAT, CHANNEL_REPLICATION, type Heartbeat, type Operation, type OperationAck, type ReadKind, type RecordedRead, encodeHeartbeat, encodeOperationBatch } from './messages.ts';
+import { CHANNEL_REPLICATION, type Heartbeat, type Operation, type OperationAck, type ReadKind, type RecordedRead, encodeOperationBatch } from './messages.ts';
 import { answers } from './operations.ts';
 import { AppPrimaryPolicy, type PrimarySink } from './policies.ts';
 
@@ -288,18 +289,14 @@ export class PrimaryRole implements PrimarySink {
 
   private startDetector(): void {
     const { context, options } = this.cluster;
-    const backupHost = this.backupHost!;
-    const pairing = this.pairing;
-    this.detector = new HeartbeatDetector(context.sim, {
-      intervalNs: options.heartbeatNs,
-      timeoutNs: options.failureTimeoutNs,
-      sendHeartbeat: () => {
-        if (this.cluster.crashed(this.host)) return this.detector?.stop();
-        context.network.send(this.host, backupHost, CHANNEL_HEARTBEAT, encodeHeartbeat({ pairing }));
-      },
+    this.detector = watchPeer(context, {
+      host: this.host,
+      peer: this.backupHost!,
+      pairing: this.pairing,
+      heartbeatNs: options.heartbeatNs,
+      failureTimeoutNs: options.failureTimeoutNs,
       onSuspect: () => this.onBackupSuspected(),
     });
-    this.detector.start();
   }
 
   // ----- losing the backup ---------------------------------------------------------------------
@@ -310,11 +307,11 @@ export class PrimaryRole implements PrimarySink {
     const { context, options, figures } = this.cluster;
     context.declare({ kind: 'suspect', host: this.host, suspected: this.backupHost! });
     this.mode = 'deciding';
-    testAndSetWithRetry(context.storageClient(this.host), this.cluster.flagOf(this.pairing), options.testAndSetAttempts, (outcome) => {
-      figures.testAndSetAttempts += outcome.attempts;
-      if (this.mode !== 'deciding' || this.cluster.crashed(this.host)) return;
-      if (outcome.state === 'won') return this.goOnAlone();
-      this.halt(outcome.state === 'lost' ? 'lost test-and-set' : `storage unreachable: ${outcome.reason}`);
+    decideByTestAndSet(context.storageClient(this.host), this.cluster.flagOf(this.pairing), options.testAndSetAttempts, {
+      stillDeciding: () => this.mode === 'deciding' && !this.cluster.crashed(this.host),
+      won: () => this.goOnAlone(),
+      lost: (reason) => this.halt(reason),
+      countAttempts: (attempts) => (figures.testAndSetAttempts += attempts),
     });
   }
 

@@ -4,12 +4,13 @@
  * detector, and on suspicion go live through test-and-set from the last applied checkpoint, or
  * halt.
  */
+import { watchPeer } from '../shared/pairing.ts';
 import type { VmHost } from '../../harness/host/vm-host.ts';
 import type { DiskRequest, MachineSnapshot } from '../../harness/vm/types.ts';
 import { HeartbeatDetector } from '../shared/failure-detector.ts';
-import { testAndSetWithRetry } from '../shared/go-live.ts';
+import { decideByTestAndSet } from '../shared/go-live.ts';
 import type { CheckpointCluster } from './cluster.ts';
-import { CHANNEL_ACK, CHANNEL_HEARTBEAT, type CheckpointMessage, type Heartbeat, encodeAck, encodeHeartbeat } from './messages.ts';
+import { CHANNEL_ACK, type CheckpointMessage, type Heartbeat, encodeAck } from './messages.ts';
 import { FrozenPolicy } from './policies.ts';
 
 type BackupMode = 'following' | 'deciding' | 'halted' | 'promoted';
@@ -36,16 +37,14 @@ export class BackupRole {
   /** Starts watching the primary. */
   start(): void {
     const { context, options } = this.cluster;
-    this.detector = new HeartbeatDetector(context.sim, {
-      intervalNs: options.heartbeatNs,
-      timeoutNs: options.failureTimeoutNs,
-      sendHeartbeat: () => {
-        if (this.cluster.crashed(this.host)) return this.detector?.stop();
-        context.network.send(this.host, this.primaryHost, CHANNEL_HEARTBEAT, encodeHeartbeat({ pairing: this.pairing }));
-      },
+    this.detector = watchPeer(context, {
+      host: this.host,
+      peer: this.primaryHost,
+      pairing: this.pairing,
+      heartbeatNs: options.heartbeatNs,
+      failureTimeoutNs: options.failureTimeoutNs,
       onSuspect: () => this.onPrimarySuspected(),
     });
-    this.detector.start();
   }
 
   /** Whether a checkpoint was applied: without one, going live boots the image (the state at instruction 0). */
@@ -108,11 +107,11 @@ export class BackupRole {
     const { context, options, figures } = this.cluster;
     context.declare({ kind: 'suspect', host: this.host, suspected: this.primaryHost });
     this.mode = 'deciding';
-    testAndSetWithRetry(context.storageClient(this.host), this.cluster.flagOf(this.pairing), options.testAndSetAttempts, (outcome) => {
-      figures.testAndSetAttempts += outcome.attempts;
-      if (this.mode !== 'deciding' || this.cluster.crashed(this.host)) return;
-      if (outcome.state === 'won') return this.promote();
-      this.halt(outcome.state === 'lost' ? 'lost test-and-set' : `storage unreachable: ${outcome.reason}`);
+    decideByTestAndSet(context.storageClient(this.host), this.cluster.flagOf(this.pairing), options.testAndSetAttempts, {
+      stillDeciding: () => this.mode === 'deciding' && !this.cluster.crashed(this.host),
+      won: () => this.promote(),
+      lost: (reason) => this.halt(reason),
+      countAttempts: (attempts) => (figures.testAndSetAttempts += attempts),
     });
   }
 

@@ -8,19 +8,20 @@
  * sees a state the backup could not resume from. Also here: the heartbeat detector watching the
  * backup, going on alone through test-and-set, and re-protection on a spare.
  */
+import { watchPeer } from '../shared/pairing.ts';
 import type { MachineOutput } from '../../harness/host/types.ts';
 import type { VmHost } from '../../harness/host/vm-host.ts';
 import type { Timer } from '../../harness/sim/simulation.ts';
 import type { TimeNs } from '../../harness/sim/types.ts';
 import type { DiskRequest } from '../../harness/vm/types.ts';
 import { HeartbeatDetector } from '../shared/failure-detector.ts';
-import { takeOverService, testAndSetWithRetry } from '../shared/go-live.ts';
+import { decideByTestAndSet, takeOverService } from '../shared/go-live.ts';
 import { OutputHold } from '../shared/output-hold.ts';
 import { RetriedSend, copyTimeNs } from '../shared/reprotect.ts';
 import { snapshotPageBytes } from '../shared/snapshot-codec.ts';
 import type { BackupRole } from './backup-role.ts';
 import type { CheckpointCluster } from './cluster.ts';
-import { CHANNEL_HEARTBEAT, CHANNEL_REPLICATION, type CheckpointAck, type Heartbeat, encodeCheckpoint, encodeHeartbeat } from './messages.ts';
+import { CHANNEL_REPLICATION, type CheckpointAck, type Heartbeat, encodeCheckpoint } from './messages.ts';
 import { PrimaryPolicy, type PrimaryOutputSink } from './policies.ts';
 
 type PrimaryMode =
@@ -295,18 +296,14 @@ export class PrimaryRole implements PrimaryOutputSink {
 
   private startDetector(): void {
     const { context, options } = this.cluster;
-    const backupHost = this.backupHost!;
-    const pairing = this.pairing;
-    this.detector = new HeartbeatDetector(context.sim, {
-      intervalNs: options.heartbeatNs,
-      timeoutNs: options.failureTimeoutNs,
-      sendHeartbeat: () => {
-        if (this.cluster.crashed(this.host)) return this.detector?.stop();
-        context.network.send(this.host, backupHost, CHANNEL_HEARTBEAT, encodeHeartbeat({ pairing }));
-      },
+    this.detector = watchPeer(context, {
+      host: this.host,
+      peer: this.backupHost!,
+      pairing: this.pairing,
+      heartbeatNs: options.heartbeatNs,
+      failureTimeoutNs: options.failureTimeoutNs,
       onSuspect: () => this.onBackupSuspected(),
     });
-    this.detector.start();
   }
 
   // ----- losing the backup ---------------------------------------------------------------------
@@ -325,11 +322,11 @@ export class PrimaryRole implements PrimaryOutputSink {
     const { context, options, figures } = this.cluster;
     this.mode = 'deciding';
     this.stopCheckpointing();
-    testAndSetWithRetry(context.storageClient(this.host), this.cluster.flagOf(this.pairing), options.testAndSetAttempts, (outcome) => {
-      figures.testAndSetAttempts += outcome.attempts;
-      if (this.mode !== 'deciding' || this.cluster.crashed(this.host)) return;
-      if (outcome.state === 'won') return this.goOnAlone();
-      this.halt(outcome.state === 'lost' ? 'lost test-and-set' : `storage unreachable: ${outcome.reason}`);
+    decideByTestAndSet(context.storageClient(this.host), this.cluster.flagOf(this.pairing), options.testAndSetAttempts, {
+      stillDeciding: () => this.mode === 'deciding' && !this.cluster.crashed(this.host),
+      won: () => this.goOnAlone(),
+      lost: (reason) => this.halt(reason),
+      countAttempts: (attempts) => (figures.testAndSetAttempts += attempts),
     });
   }
 

@@ -2,8 +2,8 @@
  * Going live, as the lecture's VMware FT case study does it: a replica that suspects its peer asks
  * the shared storage's atomic test-and-set, and takes over only if it returns true. If both
  * replicas lose each other but reach the storage, the storage breaks the tie; if one cannot reach
- * it, that one cannot go live. Also here: taking over the service address (a gratuitous ARP), and
- * re-arming the flag once a new backup is in place, so a later failure can be decided again.
+ * it, that one cannot go live. Also here: taking over the service address (a gratuitous ARP). Each
+ * primary-backup pairing decides on a flag of its own (shared/pairing.ts) rather than re-arming one.
  */
 import type { Network } from '../../harness/net/network.ts';
 import type { StorageClient } from '../../harness/storage/client.ts';
@@ -34,20 +34,29 @@ export function testAndSetWithRetry(client: StorageClient, flag: string, maxAtte
   attempt(1);
 }
 
+/** What a replica does with the answer of its go-live test-and-set. */
+export interface TestAndSetDecision {
+  /** False once the answer no longer matters (the replica crashed, or already moved on). */
+  stillDeciding(): boolean;
+  /** The flag is ours: go live, or go on alone. */
+  won(): void;
+  /** Another replica holds the flag, or the storage cannot be reached: halt, for `reason`. */
+  lost(reason: string): void;
+  /** Test-and-set requests it took (for the strategy's figures). */
+  countAttempts(attempts: number): void;
+}
+
 /**
- * Re-arms `flag` (which this host holds), retried on timeout up to `maxAttempts` times. `done`
- * gets whether it succeeded; failing only means the next failure cannot be taken over.
+ * Asks test-and-set whether this replica may go live ("the primary (or backup) only takes over if
+ * test-and-set returns true") and hands the answer to `decision`; anything but a win is a halt.
  */
-export function rearmWithRetry(client: StorageClient, flag: string, maxAttempts: number, done: (rearmed: boolean) => void): void {
-  if (!Number.isSafeInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`re-arm attempts ${maxAttempts} must be an integer >= 1`);
-  const attempt = (number: number) => {
-    client.rearm(flag, (result) => {
-      if (result.state === 'ok') return done(true);
-      if (result.state === 'error' || number >= maxAttempts) return done(false);
-      attempt(number + 1);
-    });
-  };
-  attempt(1);
+export function decideByTestAndSet(client: StorageClient, flag: string, maxAttempts: number, decision: TestAndSetDecision): void {
+  testAndSetWithRetry(client, flag, maxAttempts, (outcome) => {
+    decision.countAttempts(outcome.attempts);
+    if (!decision.stillDeciding()) return;
+    if (outcome.state === 'won') decision.won();
+    else decision.lost(outcome.state === 'lost' ? 'lost test-and-set' : `storage unreachable: ${outcome.reason}`);
+  });
 }
 
 /**

@@ -6,6 +6,8 @@
  * and win it. A fresh flag per pairing never is asked by a replica of another pairing.
  */
 import { ByteReader, ByteWriter, DecodeError } from '../../harness/net/codec.ts';
+import type { StrategyContext } from '../types.ts';
+import { HeartbeatDetector } from './failure-detector.ts';
 
 /** The test-and-set flag of pairing `pairing`: the service's own flag for the first, then one each. */
 export function pairingFlag(serviceFlag: string, pairing: number): string {
@@ -30,4 +32,37 @@ export function decodePairingHeartbeat(bytes: Uint8Array): PairingHeartbeat {
   const heartbeat = { pairing: reader.u32() };
   reader.end();
   return heartbeat;
+}
+
+/** One side of a pairing watching the other. */
+export interface PeerWatch {
+  /** This replica. */
+  readonly host: string;
+  /** The replica it pairs with. */
+  readonly peer: string;
+  readonly pairing: number;
+  readonly heartbeatNs: number;
+  /** Silence after which the peer is suspected. */
+  readonly failureTimeoutNs: number;
+  readonly onSuspect: () => void;
+}
+
+/**
+ * Sends this pairing's heartbeats to the peer on channel `heartbeat` and suspects it after a
+ * silence (the caller tells the detector what it `heard`); a host that crashed sends no more.
+ */
+export function watchPeer(context: StrategyContext, watch: PeerWatch): HeartbeatDetector {
+  const { network } = context;
+  const heartbeat = encodePairingHeartbeat({ pairing: watch.pairing });
+  const detector: HeartbeatDetector = new HeartbeatDetector(context.sim, {
+    intervalNs: watch.heartbeatNs,
+    timeoutNs: watch.failureTimeoutNs,
+    sendHeartbeat: () => {
+      if (network.isCrashed(watch.host)) return detector.stop();
+      network.send(watch.host, watch.peer, 'heartbeat', heartbeat);
+    },
+    onSuspect: watch.onSuspect,
+  });
+  detector.start();
+  return detector;
 }

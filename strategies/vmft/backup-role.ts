@@ -7,7 +7,7 @@ import type { VmHost } from '../../harness/host/vm-host.ts';
 import type { Machine } from '../../harness/vm/machine.ts';
 import type { DiskRequest, Platform } from '../../harness/vm/types.ts';
 import { HeartbeatDetector } from '../shared/failure-detector.ts';
-import { testAndSetWithRetry } from '../shared/go-live.ts';
+import { decideByTestAndSet } from '../shared/go-live.ts';
 import { BackupPolicy, type BackupReplayListener } from './backup-policy.ts';
 import type { VmftCluster } from './cluster.ts';
 import { CHANNEL_ACK, CHANNEL_HEARTBEAT, type Heartbeat, type LogBatch, encodeAck, encodeHeartbeat } from './messages.ts';
@@ -151,11 +151,11 @@ export class BackupRole implements BackupReplayListener {
     const { context, options, variant, figures } = this.cluster;
     this.mode = 'deciding';
     if (!variant.testAndSet) return this.promote();
-    testAndSetWithRetry(context.storageClient(this.host), this.cluster.flagOf(this.epoch), options.testAndSetAttempts, (outcome) => {
-      figures.testAndSetAttempts += outcome.attempts;
-      if (this.mode !== 'deciding' || this.cluster.crashed(this.host)) return;
-      if (outcome.state === 'won') this.promote();
-      else this.halt(outcome.state === 'lost' ? 'lost test-and-set' : `storage unreachable: ${outcome.reason}`);
+    decideByTestAndSet(context.storageClient(this.host), this.cluster.flagOf(this.epoch), options.testAndSetAttempts, {
+      stillDeciding: () => this.mode === 'deciding' && !this.cluster.crashed(this.host),
+      won: () => this.promote(),
+      lost: (reason) => this.halt(reason),
+      countAttempts: (attempts) => (figures.testAndSetAttempts += attempts),
     });
   }
 

@@ -9,7 +9,7 @@ import type { Timer } from '../../harness/sim/simulation.ts';
 import type { TimeNs } from '../../harness/sim/types.ts';
 import type { DiskRequest, MachineSnapshot } from '../../harness/vm/types.ts';
 import { HeartbeatDetector } from '../shared/failure-detector.ts';
-import { takeOverService, testAndSetWithRetry } from '../shared/go-live.ts';
+import { decideByTestAndSet, takeOverService } from '../shared/go-live.ts';
 import { OutputHold } from '../shared/output-hold.ts';
 import { RetriedSend, pauseAndSnapshot } from '../shared/reprotect.ts';
 import type { BackupPolicy } from './backup-policy.ts';
@@ -340,11 +340,11 @@ export class PrimaryRole implements PrimaryLogSink {
     const { context, options, variant, figures } = this.cluster;
     this.mode = 'deciding';
     if (!variant.testAndSet) return this.goOnAlone();
-    testAndSetWithRetry(context.storageClient(this.host), this.cluster.flagOf(this.epoch), options.testAndSetAttempts, (outcome) => {
-      figures.testAndSetAttempts += outcome.attempts;
-      if (this.mode !== 'deciding' || this.cluster.crashed(this.host)) return;
-      if (outcome.state === 'won') this.goOnAlone();
-      else this.halt(outcome.state === 'lost' ? 'lost test-and-set' : `storage unreachable: ${outcome.reason}`);
+    decideByTestAndSet(context.storageClient(this.host), this.cluster.flagOf(this.epoch), options.testAndSetAttempts, {
+      stillDeciding: () => this.mode === 'deciding' && !this.cluster.crashed(this.host),
+      won: () => this.goOnAlone(),
+      lost: (reason) => this.halt(reason),
+      countAttempts: (attempts) => (figures.testAndSetAttempts += attempts),
     });
   }
 
@@ -417,7 +417,7 @@ export class PrimaryRole implements PrimaryLogSink {
 
   /** The new backup restored the snapshot and acknowledged it: protected again. */
   private onNewBackupUp(): void {
-    const { context, options, figures } = this.cluster;
+    const { context, figures } = this.cluster;
     this.snapshotSend?.acknowledged();
     this.mode = 'protected';
     figures.reprotectNs.add(context.sim.nowNs - this.reprotectStartNs);
