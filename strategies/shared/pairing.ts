@@ -5,7 +5,9 @@
  * stale replica of an earlier one out: still cut off by a partition, it would find the flag clear
  * and win it. A fresh flag per pairing never is asked by a replica of another pairing.
  */
+import { ConfigError } from '../../harness/errors.ts';
 import { ByteReader, ByteWriter, DecodeError } from '../../harness/net/codec.ts';
+import type { ParameterSpec } from '../../harness/params.ts';
 import type { StrategyContext } from '../types.ts';
 import { HeartbeatDetector } from './failure-detector.ts';
 
@@ -65,4 +67,19 @@ export function watchPeer(context: StrategyContext, watch: PeerWatch): Heartbeat
   });
   detector.start();
   return detector;
+}
+
+/** The heartbeat interval parameter; `role` says what else the strategy does on each tick. */
+export function heartbeatParameter(role: string): ParameterSpec {
+  return { name: 'heartbeat-ms', description: `heartbeat interval on the replication link (each side)${role}`, kind: 'integer', default: 5, min: 1, max: 1000 };
+}
+
+/** Failure detection and go-live parameters every pairing strategy shares. */
+export const FAILURE_TIMEOUT_PARAMETER: ParameterSpec = { name: 'failure-timeout-ms', description: 'silence after which a replica suspects its peer (longer than the heartbeat interval)', kind: 'integer', default: 50, min: 2, max: 60_000 };
+export const TEST_AND_SET_ATTEMPTS_PARAMETER: ParameterSpec = { name: 'test-and-set-attempts', description: 'test-and-set requests (after storage timeouts) before a replica gives up and halts', kind: 'integer', default: 10, min: 1, max: 1000 };
+
+/** Refuses a failure timeout that a single late heartbeat could trip. */
+export function checkFailureTimeout(strategy: string, heartbeatNs: number, failureTimeoutNs: number): void {
+  if (failureTimeoutNs > heartbeatNs) return;
+  throw new ConfigError(`strategy ${strategy}: failure-timeout-ms = ${failureTimeoutNs / 1e6} is not valid with heartbeat-ms = ${heartbeatNs / 1e6}: expected a failure timeout longer than the heartbeat interval`);
 }

@@ -1,18 +1,18 @@
 /**
  * The parameters of the VM-FT strategy (`--set name=value`), and their resolved, validated form.
  */
-import { ConfigError } from '../../harness/errors.ts';
+import { FAILURE_TIMEOUT_PARAMETER, TEST_AND_SET_ATTEMPTS_PARAMETER, checkFailureTimeout, heartbeatParameter } from '../shared/pairing.ts';
 import type { ParameterSpec, ParameterValues } from '../../harness/params.ts';
 
 export const VMFT_PARAMETERS: readonly ParameterSpec[] = [
-  { name: 'heartbeat-ms', description: 'heartbeat interval on the replication link (each side); also the PROGRESS and retransmission tick', kind: 'integer', default: 5, min: 1, max: 1000 },
-  { name: 'failure-timeout-ms', description: 'silence after which a replica suspects its peer', kind: 'integer', default: 50, min: 2, max: 60_000 },
+  heartbeatParameter('; also the PROGRESS and retransmission tick'),
+  FAILURE_TIMEOUT_PARAMETER,
   { name: 'backup-grace-ms', description: 'extra silence the backup waits before suspecting the primary: when both lose each other but reach storage, the primary then asks test-and-set first and keeps the service (0: a fair race, as in VMware FT)', kind: 'integer', default: 0, min: 0, max: 60_000 },
   { name: 'log-buffer-kb', description: 'primary log buffer (unacknowledged entries); full, it stalls the primary (at least 80: one disk-read completion entry carries up to 64 KiB)', kind: 'integer', default: 1024, min: 80, max: 1_048_576 },
   { name: 'backup-buffer-kb', description: 'backup log buffer (unreplayed entries); over it, the backup withholds acks (at least 80, like the primary\'s)', kind: 'integer', default: 1024, min: 80, max: 1_048_576 },
   { name: 'log-flush-us', description: 'longest a log entry waits to be batched when no output needs it (an output held by the output rule flushes at once)', kind: 'integer', default: 200, min: 0, max: 1_000_000 },
   { name: 'memory-copy-mb-per-s', description: 'memory-copy rate that models the primary\'s pause while its machine is copied for a new backup', kind: 'number', default: 4000, min: 1, max: 1_000_000 },
-  { name: 'test-and-set-attempts', description: 'test-and-set requests (after storage timeouts) before a replica gives up and halts', kind: 'integer', default: 10, min: 1, max: 1000 },
+  TEST_AND_SET_ATTEMPTS_PARAMETER,
   { name: 'snapshot-attempts', description: 'sends of a new backup\'s snapshot (one per failure timeout) before re-protection gives up and the primary decides through test-and-set whether to go on alone', kind: 'integer', default: 4, min: 1, max: 1000 },
 ];
 
@@ -46,8 +46,6 @@ export function resolveVmftOptions(values: ParameterValues): VmftOptions {
     testAndSetAttempts: number('test-and-set-attempts'),
     snapshotAttempts: number('snapshot-attempts'),
   };
-  if (options.failureTimeoutNs <= options.heartbeatNs) {
-    throw new ConfigError(`strategy vmft: failure-timeout-ms = ${options.failureTimeoutNs / 1e6} is not valid with heartbeat-ms = ${options.heartbeatNs / 1e6}: expected a failure timeout longer than the heartbeat interval`);
-  }
+  checkFailureTimeout('vmft', options.heartbeatNs, options.failureTimeoutNs);
   return options;
 }
