@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../errors.ts';
 import { explore } from '../runner/explore.ts';
 import { hostEnvironment } from './files.ts';
-import { parseSeed, parseSettings } from './run.ts';
+import { parseSeed, parseSettings } from './arguments.ts';
 
 const USAGE = 'usage: ftbench explore --strategy S --workload W [--seed N] [--set key=value ...] [--points N] [--json]';
 

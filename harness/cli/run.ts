@@ -15,6 +15,7 @@ import { writeFileAtomic } from '../report/atomic.ts';
 import { encodeEvent } from '../sim/trace.ts';
 import { runExperimentWithHistory } from '../runner/experiment.ts';
 import { type ExperimentConfig, type RunReport, violations } from '../runner/types.ts';
+import { parseSeed, parseSettings } from './arguments.ts';
 import { hostEnvironment } from './files.ts';
 
 function usage(): string {
@@ -29,27 +30,6 @@ function usage(): string {
     '  --json            print one JSON object: the run report',
     '  --out DIR         write report.json, history.json (ftbench check format) and trace.jsonl into DIR',
   ].join('\n');
-}
-
-/** Parses `--set key=value` flags into a record; a flag without `=` is an error naming it. */
-export function parseSettings(flags: readonly string[]): Record<string, string> {
-  // No prototype: a key like __proto__ is a key like any other (and then refused as unknown).
-  const settings: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const flag of flags) {
-    const equals = flag.indexOf('=');
-    if (equals <= 0) throw new ConfigError(`--set ${flag} is not valid: expected key=value`);
-    const key = flag.slice(0, equals);
-    if (key in settings) throw new ConfigError(`--set ${key} is given twice (${settings[key]} and ${flag.slice(equals + 1)}): give it once`);
-    settings[key] = flag.slice(equals + 1);
-  }
-  return settings;
-}
-
-/** Parses a seed flag: a non-negative integer. */
-export function parseSeed(text: string): number {
-  const seed = Number(text);
-  if (text.trim() === '' || !Number.isSafeInteger(seed) || seed < 0) throw new ConfigError(`--seed ${text} is not valid: expected an integer from 0 to ${Number.MAX_SAFE_INTEGER}`);
-  return seed;
 }
 
 export async function runCommand(args: string[]): Promise<number> {

@@ -70,7 +70,7 @@ test('a crash at time 0 strikes the primary before it runs a single instruction,
 });
 
 test('--set conflicts are refused: one parameter set twice through different spellings', async () => {
-  const { parseSettings } = await import('../cli/run.ts');
+  const { parseSettings } = await import('../cli/arguments.ts');
   assert.throws(() => parseSettings(['operations=1', 'operations=2']), /--set operations is given twice/);
   assert.throws(() => runExperiment({ strategy: 'none', workload: 'counter', scenario: 'none', seed: 1, settings: { operations: '1', 'run.operations': '2' } }, hostEnvironment), /another --set already set/);
 });
