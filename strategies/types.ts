@@ -59,6 +59,12 @@ export interface Strategy {
   readonly replicas: number;
   /** Spare hosts it may bring in as new backups after a failure (re-protection). */
   readonly spares: number;
+  /**
+   * The faults it promises to survive, for the availability verdict: `crashesPerPairing` 1 means a
+   * crash of either host of a pairing whose owner and backup both run (the primary-backup promise).
+   * Default: 1 with two or more replicas, 0 otherwise.
+   */
+  readonly tolerates?: { readonly crashesPerPairing: number };
   /** Builds one run's instance; `start` is called once the world is ready. */
   create(context: StrategyContext): StrategyInstance;
 }

@@ -58,7 +58,7 @@ test('lossy-links injects loss on every link from the start, on top of the links
 });
 
 test('random schedules come from the seed: same seed same faults, another seed others; all healed at the end', () => {
-  const fired = (seed: number) => worldFor('random', { faults: '8' }, seed).faults.fired.map((entry) => [entry.timeNs, entry.action.kind]);
+  const fired = (seed: number) => worldFor('random', { faults: '8' }, seed).faults.faults.map((record) => [record.atNs, record.action, record.targets.join(' ')]);
   assert.deepEqual(fired(3), fired(3));
   assert.notDeepEqual(fired(3), fired(4));
   const { world } = worldFor('random', { faults: '8' }, 3);

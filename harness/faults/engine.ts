@@ -1,12 +1,14 @@
 /**
- * Turns a declarative scenario into simulation events on one run's world, and measures what the
- * faults did to the clients: how soon a replica noticed, and how long clients went unanswered.
+ * Turns a declarative scenario into simulation events on one run's world, and keeps the record of
+ * what each fault did: whom it struck, when, and when it was healed. The experiment reads that
+ * record to decide how long the clients must keep going (a run lasts as long as its scenario), to
+ * measure failover, and to judge liveness and availability (`recovery.ts`).
  */
+import { ConfigError } from '../errors.ts';
 import type { ParameterValues } from '../params.ts';
 import type { TimeNs } from '../sim/types.ts';
-import type { Operation } from '../../workloads/client/types.ts';
 import type { World } from '../runner/world.ts';
-import type { FaultAction, FaultStep, HostRole, Scenario } from './types.ts';
+import type { FaultAction, FaultRecord, FaultStep, FaultTrigger, HostRole, Scenario } from './types.ts';
 
 /** Where the scenario's roles point in this run. */
 export interface FaultTargets {
@@ -16,63 +18,138 @@ export interface FaultTargets {
   readonly clientStartNs: TimeNs;
 }
 
-/** Failure detection and client-seen downtime after the first fault. */
-export interface FailoverFigures {
-  /** From the first fault to the first suspicion or go-live declared after it; null if none came. */
-  readonly detectionNs: number | null;
-  /**
-   * The longest time clients went without a successful reply, over the stretches that end after
-   * the first fault; if the longest runs to the end of the run, `recovered` is false.
-   */
-  readonly downtimeNs: number | null;
-  /** Whether clients got replies again after the longest outage. */
-  readonly recovered: boolean;
+/** What the engine armed and recorded for one run. */
+export interface ScheduledFaults {
+  /** The scenario's steps, as armed. */
+  readonly steps: readonly FaultStep[];
+  /** One record per fault-making step (heals are folded into the faults they undo). */
+  readonly faults: readonly FaultRecord[];
+  /** Steps whose trigger has not come yet. */
+  pendingSteps(): number;
+  /** When the last step fired (null: none yet). */
+  lastFiredNs(): TimeNs | null;
+  /** When the last heal (or removal of loss or delay) fired (null: none, or not yet). */
+  lastHealNs(): TimeNs | null;
+  /** Whether the scenario heals (or removes loss or delay) at all: it then has a liveness phase. */
+  readonly heals: boolean;
 }
 
-/** What the engine recorded while the run went on. */
-export interface ScheduledFaults {
-  /** Each action as it fired: virtual time and a description. */
-  readonly fired: Array<{ readonly timeNs: TimeNs; readonly action: FaultAction }>;
-  /** Failover figures, or null if no crash or partition fired. */
-  failover(world: World, history: readonly Operation[]): FailoverFigures | null;
-  /**
-   * The liveness verdict of a scenario with a healed phase: true if clients got a successful reply
-   * within its bound after the heal; 'unknown' if no client was still asking by then (the run was
-   * too short to tell); null for scenarios without one.
-   */
-  liveness(history: readonly Operation[]): boolean | 'unknown' | null;
+/** Roles a run must have for a step aimed at them: refused up front when the run has none. */
+function requiredHosts(world: World, role: HostRole): string | undefined {
+  if ((role === 'backup' || role === 'current-backup') && world.replicaHosts.length < 2) return 'a backup';
+  if (role === 'spare' && world.spareHosts.length === 0) return 'a spare host';
+  return undefined;
+}
+
+/** Refuses steps aimed at a role this run does not have (crash-backup under `none`, say). */
+function checkTargets(world: World, scenario: Scenario, steps: readonly FaultStep[], strategy: string): void {
+  steps.forEach((step, index) => {
+    const roles = [...actionRoles(step.action), ...triggerRoles(step.trigger)];
+    for (const role of roles) {
+      const missing = requiredHosts(world, role);
+      if (missing === undefined || step.bestEffort === true) continue;
+      throw new ConfigError(`scenario ${scenario.name} step ${index + 1} aims at the ${role}, but strategy ${strategy} runs ${missing === 'a backup' ? 'no backup' : 'no spare host'} (${world.replicaHosts.length} replica(s), ${world.spareHosts.length} spare(s)): choose a scenario whose faults can strike it`);
+    }
+  });
+}
+
+function actionRoles(action: FaultAction): readonly HostRole[] {
+  switch (action.kind) {
+    case 'crash':
+      return action.roles;
+    case 'partition':
+      return [...action.a, ...action.b];
+    default:
+      return [];
+  }
+}
+
+function triggerRoles(trigger: FaultTrigger): readonly HostRole[] {
+  if (trigger.kind === 'after-reply') return [trigger.role];
+  if (trigger.kind === 'after-event' && trigger.role !== undefined) return [trigger.role];
+  return [];
 }
 
 /** Schedules every step of `scenario` (for these parameter values) on `world`. */
-export function scheduleFaults(world: World, scenario: Scenario, parameters: ParameterValues, targets: FaultTargets): ScheduledFaults {
-  const fired: ScheduledFaults['fired'] = [];
-  const apply = (action: FaultAction) => {
-    fired.push({ timeNs: world.sim.nowNs, action });
-    if (world.sim.trace.on) world.sim.trace.record('fault', '-', { action: action.kind, scenario: scenario.name });
-    applyAction(world, targets, action);
+export function scheduleFaults(world: World, scenario: Scenario, parameters: ParameterValues, targets: FaultTargets, strategy = 'this strategy'): ScheduledFaults {
+  const steps = scenario.steps(parameters, world.sim.stream(`faults.${scenario.name}`));
+  checkTargets(world, scenario, steps, strategy);
+  const faults: FaultRecord[] = [];
+  const recordOf = new Map<number, FaultRecord>();
+  steps.forEach((step, index) => {
+    if (step.action.kind === 'heal' || ((step.action.kind === 'loss' || step.action.kind === 'delay') && isRemoval(step.action))) return;
+    const record: FaultRecord = { step: index, action: step.action.kind, roles: describeRoles(step.action), targets: [], atNs: null, struck: false, healedAtNs: null, description: describeAction(step.action), bestEffort: step.bestEffort === true, pairing: null };
+    faults.push(record);
+    recordOf.set(index, record);
+  });
+  let pending = steps.length;
+  let lastFired: TimeNs | null = null;
+  let lastHeal: TimeNs | null = null;
+  const fire = (index: number) => {
+    const step = steps[index]!;
+    pending--;
+    lastFired = world.sim.nowNs;
+    if (undoes(step.action)) lastHeal = world.sim.nowNs;
+    const record = recordOf.get(index);
+    if (record !== undefined && step.action.kind === 'crash') record.pairing = pairingStanding(world, targets, step.action);
+    const hit = applyAction(world, targets, step.action, faults);
+    if (record !== undefined) {
+      record.atNs = world.sim.nowNs;
+      record.targets = hit.targets;
+      record.struck = hit.struck;
+      record.description = `${describeAction(step.action)}${hit.targets.length > 0 ? ` (${hit.detail})` : ' (no such host)'}`;
+    }
+    if (world.sim.trace.on) world.sim.trace.record('fault', '-', { action: step.action.kind, scenario: scenario.name, step: index, targets: hit.targets.join(' '), struck: hit.struck });
   };
-  for (const step of scenario.steps(parameters, world.sim.stream(`faults.${scenario.name}`))) arm(world, targets, step, apply);
-  const phase = scenario.liveness?.(parameters);
+  steps.forEach((step, index) => arm(world, targets, step, () => {
+    const delayNs = Math.round((step.delayMs ?? 0) * 1_000_000);
+    if (delayNs === 0) fire(index);
+    else world.sim.schedule(delayNs, () => fire(index));
+  }));
   return {
-    fired,
-    failover: (runWorld, history) => measureFailover(runWorld, fired, history),
-    liveness: (history) => {
-      if (phase === undefined) return null;
-      const healedNs = targets.clientStartNs + phase.healedAtMs * 1_000_000;
-      const deadlineNs = healedNs + phase.boundMs * 1_000_000;
-      if (!history.some((operation) => operation.lastSentNs >= healedNs)) return 'unknown';
-      return history.some((operation) => operation.status === 'ok' && operation.returnNs! > healedNs && operation.returnNs! <= deadlineNs);
-    },
+    steps,
+    faults,
+    pendingSteps: () => pending,
+    lastFiredNs: () => lastFired,
+    lastHealNs: () => lastHeal,
+    heals: steps.some((step) => undoes(step.action)),
   };
 }
 
-function arm(world: World, targets: FaultTargets, step: FaultStep, apply: (action: FaultAction) => void): void {
+/** A heal, or the removal of injected loss or delay: a step after which the network is whole again. */
+function undoes(action: FaultAction): boolean {
+  return action.kind === 'heal' || isRemoval(action);
+}
+
+function isRemoval(action: FaultAction): boolean {
+  return (action.kind === 'loss' && action.probability === 0) || (action.kind === 'delay' && action.extraLatencyMs === 0);
+}
+
+function arm(world: World, targets: FaultTargets, step: FaultStep, fire: () => void): void {
   const { trigger } = step;
-  if (trigger.kind === 'at') {
-    world.sim.scheduleAt(targets.clientStartNs + trigger.afterClientStartMs * 1_000_000, () => apply(step.action));
-    return;
+  switch (trigger.kind) {
+    case 'at':
+      world.sim.scheduleAt(targets.clientStartNs + Math.round(trigger.afterClientStartMs * 1_000_000), fire);
+      return;
+    case 'after-reply':
+      armAfterReply(world, targets, trigger, fire);
+      return;
+    case 'after-event': {
+      let seen = 0;
+      let done = false;
+      world.onStrategyEvent((event) => {
+        if (done || event.kind !== trigger.event || world.sim.nowNs < targets.clientStartNs) return;
+        if (trigger.role !== undefined && !('host' in event && resolveHosts(world, targets, trigger.role).includes(event.host))) return;
+        if (++seen < trigger.nth) return;
+        done = true;
+        fire();
+      });
+    }
   }
-  // after-reply: watch the host's outputs from the moment it exists; count frames to clients.
+}
+
+/** Watches the host's outputs from the moment it exists, counting frames to clients. */
+function armAfterReply(world: World, targets: FaultTargets, trigger: Extract<FaultTrigger, { kind: 'after-reply' }>, fire: () => void): void {
   let replies = 0;
   let done = false;
   world.onHostCreated((host) => {
@@ -83,12 +160,13 @@ function arm(world: World, targets: FaultTargets, step: FaultStep, apply: (actio
       if (destination?.kind !== 'host' || !targets.clientHosts.includes(destination.name)) return;
       if (++replies < trigger.nth) return;
       done = true;
-      apply(step.action);
+      fire();
     });
   });
 }
 
-function resolveHosts(world: World, targets: FaultTargets, role: HostRole): string[] {
+/** The hosts a role names at this moment. */
+export function resolveHosts(world: World, targets: FaultTargets, role: HostRole): string[] {
   switch (role) {
     case 'primary':
       return [world.replicaHosts[0]!];
@@ -101,6 +179,11 @@ function resolveHosts(world: World, targets: FaultTargets, role: HostRole): stri
     case 'current-backup': {
       const backup = currentBackup(world);
       return backup === undefined ? [] : [backup];
+    }
+    case 'spare': {
+      const used = new Set(world.events.filter((event) => event.kind === 'reprotect-start' || event.kind === 'reprotect-done').map((event) => event.host));
+      const spare = world.spareHosts.find((host) => !used.has(host) && !world.network.isCrashed(host));
+      return spare === undefined ? [] : [spare];
     }
     case 'clients':
       return [...targets.clientHosts];
@@ -120,55 +203,94 @@ function currentBackup(world: World): string | undefined {
   return backup !== undefined && !world.network.isCrashed(backup) ? backup : undefined;
 }
 
-function applyAction(world: World, targets: FaultTargets, action: FaultAction): void {
-  const hosts = (roles: readonly HostRole[]) => roles.flatMap((role) => resolveHosts(world, targets, role));
+/** How a crash stands against "one crash per pairing", judged before it strikes (see `FaultRecord.pairing`). */
+function pairingStanding(world: World, targets: FaultTargets, action: Extract<FaultAction, { kind: 'crash' }>): FaultRecord['pairing'] {
+  const victims = new Set(action.roles.flatMap((role) => resolveHosts(world, targets, role)).filter((host) => !world.network.isCrashed(host)));
+  const owner = world.network.serviceOwner(targets.service);
+  const pair = [owner, currentBackup(world)].filter((host): host is string => host !== undefined && !world.network.isCrashed(host));
+  const hitInPair = pair.filter((host) => victims.has(host)).length;
+  if (hitInPair === 0) return 'outside';
+  return pair.length === 2 && hitInPair === 1 ? 'one-of-pair' : 'pair';
+}
+
+/** What an action hit: the hosts, whether it changed anything, and a description of them. */
+interface Hit {
+  readonly targets: string[];
+  readonly struck: boolean;
+  readonly detail: string;
+}
+
+function applyAction(world: World, targets: FaultTargets, action: FaultAction, faults: readonly FaultRecord[]): Hit {
+  const hosts = (roles: readonly HostRole[]) => [...new Set(roles.flatMap((role) => resolveHosts(world, targets, role)))];
+  const nowNs = world.sim.nowNs;
   switch (action.kind) {
-    case 'crash':
-      for (const host of hosts(action.roles)) world.crash(host);
-      return;
+    case 'crash': {
+      const victims = hosts(action.roles).filter((host) => !world.network.isCrashed(host));
+      for (const host of victims) world.crash(host);
+      return { targets: victims, struck: victims.length > 0, detail: victims.join(', ') };
+    }
     case 'partition': {
       const a = hosts(action.a);
       const b = hosts(action.b).filter((host) => !a.includes(host));
-      if (a.length > 0 && b.length > 0) world.network.partition(a, b, action.direction);
-      return;
+      const struck = a.length > 0 && b.length > 0;
+      if (struck) world.network.partition(a, b, action.direction);
+      return { targets: [...a, ...b], struck, detail: `${a.join(', ') || '-'} | ${b.join(', ') || '-'}` };
     }
     case 'heal':
       world.network.healAll();
-      return;
+      healKind(faults, 'partition', nowNs);
+      return { targets: [], struck: false, detail: '' };
     case 'loss':
       world.network.setFaultLoss(action.probability);
-      return;
+      if (action.probability === 0) healKind(faults, 'loss', nowNs);
+      return { targets: ['all links'], struck: action.probability > 0, detail: 'all links' };
+    case 'delay':
+      world.network.setFaultDelay(Math.round(action.extraLatencyMs * 1_000_000));
+      if (action.extraLatencyMs === 0) healKind(faults, 'delay', nowNs);
+      return { targets: ['all links'], struck: action.extraLatencyMs > 0, detail: 'all links' };
   }
 }
 
-function measureFailover(world: World, fired: ScheduledFaults['fired'], history: readonly Operation[]): FailoverFigures | null {
-  const first = fired.find((entry) => entry.action.kind === 'crash' || entry.action.kind === 'partition');
-  if (first === undefined) return null;
-  const faultNs = first.timeNs;
-  // Strictly after the fault: a go-live at the same instant is the initial primary's, not a reaction.
-  const noticed = world.events.find((event) => event.timeNs > faultNs && (event.kind === 'suspect' || event.kind === 'go-live'));
-  const replies = history.filter((operation) => operation.status === 'ok' && operation.returnNs !== null).map((operation) => operation.returnNs!);
-  replies.sort((a, b) => a - b);
-  // The longest stretch without a successful reply that ends after the fault (replies already in
-  // flight when it happened do not count as recovery: the gap after them may be longer).
-  let previous = replies.filter((returnNs) => returnNs <= faultNs).at(-1) ?? faultNs;
-  let longest = 0;
-  let recovered = false;
-  for (const returnNs of replies) {
-    if (returnNs <= faultNs) continue;
-    if (returnNs - previous > longest) {
-      longest = returnNs - previous;
-      recovered = true;
-    }
-    previous = returnNs;
+function healKind(faults: readonly FaultRecord[], kind: FaultRecord['action'], nowNs: TimeNs): void {
+  for (const record of faults) if (record.action === kind && record.atNs !== null && record.healedAtNs === null) record.healedAtNs = nowNs;
+}
+
+function describeRoles(action: FaultAction): string {
+  switch (action.kind) {
+    case 'crash':
+      return action.roles.join(', ');
+    case 'partition':
+      return `${action.a.join(', ')} | ${action.b.join(', ')}`;
+    default:
+      return 'all links';
   }
-  // Clients still asking after the last reply saw an outage at least until their last request.
-  let lastAskedNs = previous;
-  for (const operation of history) lastAskedNs = Math.max(lastAskedNs, operation.lastSentNs);
-  const tail = lastAskedNs - previous;
-  if (tail > longest) {
-    longest = tail;
-    recovered = false;
+}
+
+/** One line for a step's action, before it fires. */
+export function describeAction(action: FaultAction): string {
+  switch (action.kind) {
+    case 'crash':
+      return `crash ${action.roles.join(', ')}`;
+    case 'partition':
+      return `partition ${action.a.join(', ')} | ${action.b.join(', ')}, ${action.direction === 'both' ? 'both ways' : 'one way'}`;
+    case 'heal':
+      return 'heal every partition';
+    case 'loss':
+      return `loss ${action.probability} on every link`;
+    case 'delay':
+      return `${action.extraLatencyMs} ms extra latency on every link`;
   }
-  return { detectionNs: noticed === undefined ? null : noticed.timeNs - faultNs, downtimeNs: longest, recovered };
+}
+
+/** One line for a step: its trigger, its delay and its action. */
+export function describeStep(step: FaultStep): string {
+  const { trigger } = step;
+  const when =
+    trigger.kind === 'at'
+      ? `at ${trigger.afterClientStartMs} ms`
+      : trigger.kind === 'after-reply'
+        ? `after reply ${trigger.nth} of the ${trigger.role}`
+        : `after ${trigger.event} #${trigger.nth}${trigger.role === undefined ? '' : ` of the ${trigger.role}`}`;
+  const delay = step.delayMs === undefined || step.delayMs === 0 ? '' : ` + ${step.delayMs} ms`;
+  return `${when}${delay}: ${describeAction(step.action)}`;
 }

@@ -1,6 +1,7 @@
 import { ConfigError, listAccepted } from '../errors.ts';
 import { type ParameterSpec, type ParameterValues, integerParameter, validateSpecs } from '../params.ts';
 import { randomSchedule, RANDOM_PARAMETERS } from './random-schedule.ts';
+import { parseScenario, type ScenarioDefinition } from './scenario-file.ts';
 import type { FaultStep, HostRole, Scenario } from './types.ts';
 
 const atMs: ParameterSpec = { name: 'at-ms', description: 'when the fault strikes, ms after the clients started', kind: 'integer', default: 100, min: 0, max: 3_600_000 };
@@ -73,15 +74,22 @@ export const scenarios: readonly Scenario[] = [
     description: 'a fault phase of random crashes, partitions and loss drawn from the seed, then a healed phase in which clients must progress',
     parameters: RANDOM_PARAMETERS,
     steps: randomSchedule,
-    liveness: (parameters) => ({ healedAtMs: integerParameter(parameters, 'fault-phase-ms'), boundMs: integerParameter(parameters, 'liveness-bound-ms') }),
   },
 ];
 
 for (const scenario of scenarios) validateSpecs(`scenario ${scenario.name}`, scenario.parameters);
 
+/**
+ * The scenario of a run: a registered name, or a scenario file's parsed JSON (`--scenario
+ * FILE.json`), checked the same way as every other input.
+ */
+export function resolveScenario(scenario: string | ScenarioDefinition): Scenario {
+  return typeof scenario === 'string' ? findScenario(scenario) : parseScenario(scenario, 'scenario file');
+}
+
 /** The scenario called `name`; an unknown name is an error listing them. */
 export function findScenario(name: string): Scenario {
   const found = scenarios.find((scenario) => scenario.name === name);
-  if (found === undefined) throw new ConfigError(`unknown scenario "${name}": expected ${listAccepted(scenarios.map((scenario) => scenario.name))}`);
+  if (found === undefined) throw new ConfigError(`unknown scenario "${name}": expected ${listAccepted(scenarios.map((scenario) => scenario.name))}, or a scenario file (FILE.json)`);
   return found;
 }

@@ -78,6 +78,7 @@ export class Network {
   private nextPartitionId = 1;
   /** Loss injected by a fault scenario on every link, on top of each link's own loss. */
   private faultLoss = 0;
+  private faultDelayNs = 0;
   private nextMessageId = 1;
   private defaultLink: LinkConfig;
   private readonly framing: FramingConfig;
@@ -193,6 +194,22 @@ export class Network {
     if (!(probability >= 0 && probability <= 1)) throw new ConfigError(`fault loss = ${probability} is not valid: expected a probability from 0 to 1`);
     this.faultLoss = probability;
     if (this.sim.trace.on) this.sim.trace.record('net.fault-loss', '-', { probability });
+  }
+
+  /**
+   * One-way latency a fault adds to every message sent from now on, on top of each link's own (0
+   * removes it). Messages already on a link keep their arrival time, and no message overtakes an
+   * earlier one on its link.
+   */
+  setFaultDelay(delayNs: number): void {
+    if (!(Number.isSafeInteger(delayNs) && delayNs >= 0)) throw new ConfigError(`fault delay = ${delayNs} ns is not valid: expected an integer >= 0`);
+    this.faultDelayNs = delayNs;
+    if (this.sim.trace.on) this.sim.trace.record('net.fault-delay', '-', { delayNs });
+  }
+
+  /** The latency a fault added to every message (0: none). */
+  get injectedDelayNs(): number {
+    return this.faultDelayNs;
   }
 
   /** The loss a fault injected on every link (0: none). */
@@ -346,7 +363,7 @@ export class Network {
     if (backlogBytes + wire > config.queueLimitBytes) return undefined;
     const startNs = Math.max(nowNs, link.freeAtNs);
     link.freeAtNs = startNs + serialisationNs(wire, config.bandwidthBitsPerSec);
-    const propagatedNs = link.freeAtNs + config.latencyNs + this.jitterNs(link.random, config.jitter);
+    const propagatedNs = link.freeAtNs + config.latencyNs + this.faultDelayNs + this.jitterNs(link.random, config.jitter);
     link.lastArrivalNs = Math.max(propagatedNs, link.lastArrivalNs);
     return link.lastArrivalNs;
   }

@@ -27,7 +27,7 @@ function quote(argument: string): string {
 /** The `ftbench run` command line for a config. */
 export function replayCommand(config: ExperimentConfig): string {
   const settings = Object.entries(config.settings).flatMap(([key, value]) => ['--set', `${key}=${value}`]);
-  return ['npx', 'ftbench', 'run', '--strategy', config.strategy, '--workload', config.workload, '--scenario', config.scenario, '--seed', String(config.seed), ...settings].map(quote).join(' ');
+  return ['npx', 'ftbench', 'run', '--strategy', config.strategy, '--workload', config.workload, '--scenario', typeof config.scenario === 'string' ? config.scenario : JSON.stringify(config.scenario), '--seed', String(config.seed), ...settings].map(quote).join(' ');
 }
 
 /**

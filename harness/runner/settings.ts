@@ -9,13 +9,14 @@ import { type ParameterSpec, type ParameterValues, resolveParameters, validateSp
 
 export const RUN_PARAMETERS: readonly ParameterSpec[] = [
   { name: 'load', description: 'offered load: the workload\'s default, closed loop, or open loop (Poisson)', kind: 'enum', default: 'workload', values: ['workload', 'closed', 'open'] },
-  { name: 'clients', description: 'simulated clients (the guests\' duplicate tables hold 128)', kind: 'integer', default: 4, min: 1, max: 128 },
+  { name: 'clients', description: 'simulated clients (the guests\' duplicate tables hold 128); unset, the workload\'s default load decides (ftbench list shows it)', kind: 'integer', default: 4, min: 1, max: 128 },
   { name: 'client-hosts', description: 'hosts the clients run on, sharing their links (0: one host per client)', kind: 'integer', default: 0, min: 0, max: 256 },
   { name: 'think-time-us', description: 'closed loop: pause between a reply and the next request', kind: 'integer', default: 0, min: 0, max: 10_000_000 },
   { name: 'rate-per-sec', description: 'open loop: operations offered per second of virtual time', kind: 'number', default: 1000, min: 0.001, max: 10_000_000 },
   { name: 'queue-limit', description: 'open loop: arrivals waiting for an idle client, at most', kind: 'integer', default: 10_000, min: 0, max: 1_000_000 },
-  { name: 'operations', description: 'operations started at most (all clients together)', kind: 'integer', default: 400, min: 0, max: 10_000_000 },
-  { name: 'duration-ms', description: 'no operation starts after this much virtual time', kind: 'integer', default: 2000, min: 1, max: 3_600_000 },
+  { name: 'operations', description: 'operations started at most (all clients together); with faults, only when set: the load then lasts as long as the scenario', kind: 'integer', default: 400, min: 0, max: 10_000_000 },
+  { name: 'duration-ms', description: 'no operation starts after this much virtual time; with faults, only when set (it then bounds the wait for triggers without a fixed time)', kind: 'integer', default: 2000, min: 1, max: 3_600_000 },
+  { name: 'liveness-bound-ms', description: 'after the scenario\'s last fault or heal, clients keep going this long and must get a reply within it (liveness and availability)', kind: 'integer', default: 500, min: 1, max: 3_600_000 },
   { name: 'client-start-ms', description: 'virtual time at which clients start (the guest boots first)', kind: 'integer', default: 5, min: 0, max: 60_000 },
   { name: 'timeout-ms', description: 'client retry timeout (above a checkpoint epoch, or every request is sent twice)', kind: 'integer', default: 100, min: 1, max: 60_000 },
   { name: 'max-attempts', description: 'requests per operation before its outcome is unknown', kind: 'integer', default: 10, min: 1, max: 1000 },

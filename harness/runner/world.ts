@@ -66,6 +66,7 @@ export class World {
   readonly splitBrain: SplitBrainChecker;
   private readonly storageClients = new Map<string, StorageClient>();
   private readonly hostCreatedListeners: Array<(host: VmHost) => void> = [];
+  private readonly strategyEventListeners: Array<(event: TimedStrategyEvent) => void> = [];
   private readonly instructionsPerSecond: number;
 
   constructor(private readonly options: WorldOptions) {
@@ -167,6 +168,11 @@ export class World {
     this.hostCreatedListeners.push(listener);
   }
 
+  /** Calls `listener` for every strategy event declared from now on, sync points and backup-holds aside (fault triggers watch them). */
+  onStrategyEvent(listener: (event: TimedStrategyEvent) => void): void {
+    this.strategyEventListeners.push(listener);
+  }
+
   livePolicy(vmHost: VmHost): HostPolicy {
     return new LivePolicy(vmHost, this.sim.stream(`host.${vmHost.name}`), this.instructionsPerSecond);
   }
@@ -204,8 +210,10 @@ export class World {
         this.outputRule.onEvent(event);
         this.splitBrain.onEvent(event, this.sim.nowNs);
         if (event.kind === 'backup-holds') return; // many, and only the audit needs them
-        this.events.push({ ...event, timeNs: this.sim.nowNs });
+        const timed = { ...event, timeNs: this.sim.nowNs };
+        this.events.push(timed);
         if (this.sim.trace.on) this.sim.trace.record(`strategy.${event.kind}`, 'host' in event ? event.host : '-', {});
+        for (const listener of this.strategyEventListeners) listener(timed);
       },
     };
   }

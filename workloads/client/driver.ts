@@ -33,6 +33,8 @@ export class ClientDriver<Input, Output> {
   private readonly operations: Operation<Input, Output>[] = [];
   private readonly waiting: TimeNs[] = [];
   private started = 0;
+  /** Set once the load stopped starting operations: it never starts again. */
+  private stoppedIssuing = false;
   /** Counters beyond the history. */
   readonly counters: ClientCounters = { requestsSent: 0, retries: 0, staleReplies: 0, badReplies: 0, rejectedArrivals: 0 };
 
@@ -95,7 +97,12 @@ export class ClientDriver<Input, Output> {
   }
 
   private mayStart(): boolean {
-    return this.started < this.options.maxOperations && this.sim.nowNs <= this.options.stopIssuingAtNs;
+    if (this.stoppedIssuing) return false;
+    const { maxOperations, stopIssuingAtNs, issueWhile } = this.options;
+    const may = this.started < maxOperations && this.sim.nowNs <= stopIssuingAtNs && (issueWhile === undefined || issueWhile(this.sim.nowNs));
+    // Once the load stopped it stays stopped: open-loop arrivals end with the first refusal.
+    if (!may) this.stoppedIssuing = true;
+    return may;
   }
 
   private scheduleArrival(arrivals: RandomStream): void {

@@ -77,6 +77,11 @@ export interface ClientOptions {
   readonly maxAttempts: number;
   /** No new operation starts after this virtual time. */
   readonly stopIssuingAtNs: TimeNs;
+  /**
+   * A further condition on starting operations, consulted with the current time (the experiment's
+   * scenario-long load, say); once it returns false, no operation starts again.
+   */
+  readonly issueWhile?: (nowNs: TimeNs) => boolean;
   /** No new operation starts once this many have started (all clients together). */
   readonly maxOperations: number;
   /**

@@ -28,7 +28,7 @@ export const baseline: Experiment = {
         latencyP99Us: report.latencyNs.p99 === null ? null : Number((report.latencyNs.p99 / 1000).toFixed(1)),
         instructionsPerOp: report.opsCompleted > 0 ? Math.round(instructions / report.opsCompleted) : null,
         virtualSeconds: report.virtualSeconds,
-        linearizable: report.verdicts.linearizable === true,
+        linearizable: report.verdicts.linearizable.state,
       };
     });
   },

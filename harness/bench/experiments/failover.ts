@@ -17,7 +17,7 @@ const WORKLOADS = ['counter', 'kv'];
 export const failover: Experiment = {
   name: 'failover',
   description: 'each replicating strategy under each fault scenario: detection time, client-seen downtime, recovery and checker verdicts',
-  columns: ['strategy', 'workload', 'scenario', 'status', 'detectionMs', 'downtimeMs', 'recovered', 'opsCompleted', 'opsUnknown', 'linearizable', 'splitBrain', 'divergence', 'outputRule', 'violations'],
+  columns: ['strategy', 'workload', 'scenario', 'status', 'detectionMs', 'downtimeMs', 'recovered', 'opsCompleted', 'opsUnknown', 'linearizable', 'splitBrain', 'divergence', 'outputRule', 'availability', 'violations'],
   rows(context) {
     const replicating = correctStrategies().filter((strategy) => strategy !== 'none');
     return replicating.flatMap((strategy) =>
@@ -25,7 +25,7 @@ export const failover: Experiment = {
         SCENARIOS.map((scenario): Row => {
           const settings = { operations: '100000', 'duration-ms': '900' };
           const report = runOrUnsupported(context, { strategy, workload, scenario, seed: context.seed, settings });
-          if (report === 'unsupported') return { strategy, workload, scenario, status: 'unsupported', detectionMs: null, downtimeMs: null, recovered: null, opsCompleted: null, opsUnknown: null, linearizable: null, splitBrain: null, divergence: null, outputRule: null, violations: null };
+          if (report === 'unsupported') return { strategy, workload, scenario, status: 'unsupported', detectionMs: null, downtimeMs: null, recovered: null, opsCompleted: null, opsUnknown: null, linearizable: null, splitBrain: null, divergence: null, outputRule: null, availability: null, violations: null };
           return {
             strategy,
             workload,
@@ -36,10 +36,11 @@ export const failover: Experiment = {
             recovered: report.failover?.recovered ?? null,
             opsCompleted: report.opsCompleted,
             opsUnknown: report.opsUnknown,
-            linearizable: report.verdicts.linearizable === 'unknown' ? 'unknown' : report.verdicts.linearizable,
-            splitBrain: report.verdicts.splitBrain,
-            divergence: report.verdicts.divergence === null ? null : String(report.verdicts.divergence),
-            outputRule: report.verdicts.outputRule === null ? null : String(report.verdicts.outputRule),
+            linearizable: report.verdicts.linearizable.state,
+            splitBrain: report.verdicts.splitBrain.state,
+            divergence: report.verdicts.divergence.state,
+            outputRule: report.verdicts.outputRule.state,
+            availability: report.verdicts.availability.state,
             violations: violations(report.verdicts).join(' ') || 'none',
           };
         }),

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Row } from '../../report/tables.ts';
-import type { Verdicts } from '../../runner/types.ts';
+import type { CheckerName, Verdicts } from '../../runner/types.ts';
 import { strategies } from '../../../strategies/registry.ts';
 import type { Experiment } from '../experiment.ts';
 import { chartOf } from './shared.ts';
@@ -13,15 +13,9 @@ function baseStrategy(mutant: string): string {
   return base.name;
 }
 
-/** The verdict a mutant must break, read from a report. */
+/** The state of the verdict a mutant must break, read from a report: `fail` means it was caught. */
 function verdictValue(verdicts: Verdicts, name: string): string {
-  const value = (verdicts as unknown as Record<string, unknown>)[name];
-  return value === undefined ? `no verdict ${name}` : String(value);
-}
-
-/** A verdict is broken when it says the property failed: false, except split brain and divergence, which are violations when true. */
-function broken(name: string, value: string): boolean {
-  return name === 'splitBrain' || name === 'divergence' ? value === 'true' : value === 'false';
+  return Object.hasOwn(verdicts, name) ? verdicts[name as CheckerName].state : `no verdict ${name}`;
 }
 
 /**
@@ -43,7 +37,7 @@ export const mutants: Experiment = {
       return [strategy.name, base].map((name) => {
         const report = run({ strategy: name, workload: 'counter', scenario: exposedBy, seed, settings });
         const value = verdictValue(report.verdicts, caughtBy);
-        return { strategy: name, flaw: name === strategy.name ? flaw : '(correct)', scenario: exposedBy, workload: 'counter', verdict: caughtBy, value, caught: broken(caughtBy, value) };
+        return { strategy: name, flaw: name === strategy.name ? flaw : '(correct)', scenario: exposedBy, workload: 'counter', verdict: caughtBy, value, caught: value === 'fail' };
       });
     });
   },

@@ -45,7 +45,7 @@ export const netperf: Experiment = {
           payloadMbitPerSec: rounded(payload, 1),
           replicationMbitPerSec: rounded(report.replication.mbitPerSec, 1),
           performanceRatio: payload !== null && baseline ? rounded(payload / baseline) : null,
-          linearizable: report.verdicts.linearizable === 'unknown' ? 'unknown' : report.verdicts.linearizable,
+          linearizable: report.verdicts.linearizable.state,
         };
       });
     });

@@ -41,8 +41,8 @@ function row(workload: string, strategy: string, report: RunReport | 'unsupporte
     replicationMbitPerSec: rounded(report.replication.mbitPerSec),
     replicationBytesPerOp: report.replication.bytesPerOp,
     outputDelayP50Us: microseconds(report.strategyFigures.outputDelayNsP50),
-    linearizable: report.verdicts.linearizable === 'unknown' ? 'unknown' : report.verdicts.linearizable,
-    divergence: report.verdicts.divergence === null ? null : String(report.verdicts.divergence),
+    linearizable: report.verdicts.linearizable.state,
+    divergence: report.verdicts.divergence.state,
   };
 }
 
