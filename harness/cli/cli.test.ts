@@ -47,3 +47,47 @@ test('ftbench list names every strategy, workload and scenario with descriptions
   const listing = JSON.parse(ftbench('list', '--json').stdout);
   assert.ok(listing.workloads.some((workload: { name: string }) => workload.name === 'counter'));
 });
+
+test('one flag, one value: a second --scenario is refused, and seeds are decimal only, as --set numbers are', () => {
+  const twice = ftbench('run', '--strategy', 'none', '--workload', 'counter', '--scenario', 'none', '--scenario', 'lossy-links');
+  assert.equal(twice.status, 2);
+  assert.match(twice.stderr, /--scenario is given 2 times \(none, lossy-links\): give it once/);
+  for (const seed of ['1e3', '0x10', 'abc', '']) {
+    const result = ftbench('run', '--strategy', 'none', '--workload', 'counter', '--seed', seed);
+    assert.equal(result.status, 2, seed);
+    assert.match(result.stderr, /is not valid: expected a decimal integer/, seed);
+  }
+});
+
+test('bad input prints nothing before its error: no settings header for an unknown strategy', () => {
+  const result = ftbench('run', '--strategy', 'nope', '--workload', 'counter');
+  assert.equal(result.status, 2);
+  assert.equal(result.stdout, '');
+});
+
+test('a scenario file runs by path, and a bad one is refused naming its field; a run whose faults never struck exits 2', () => {
+  const example = ftbench('run', '--strategy', 'vmft', '--workload', 'counter', '--scenario', 'harness/faults/examples/partition-then-crash-new-owner.json');
+  assert.equal(example.status, 0, example.stderr);
+  assert.match(example.stdout, /fault step 2: after reprotect-done #1 \+ 20 ms: crash service-owner/);
+  assert.match(example.stdout, /fault: crash service-owner \(\w[\w-]*\), at /);
+  const bad = ftbench('run', '--strategy', 'vmft', '--workload', 'counter', '--scenario', '{"name":"x","steps":[{"at-ms":1,"action":"crash","targets":["nobody"]}]}');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /inline scenario: steps\[0\]\.targets\[0\] = "nobody" is not valid/);
+  const missing = ftbench('run', '--strategy', 'vmft', '--workload', 'counter', '--scenario', 'no-such-file.json');
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /cannot read the scenario file \(ENOENT\)/);
+  const missed = ftbench('run', '--strategy', 'vmft', '--workload', 'counter', '--scenario', 'crash-primary-after-reply', '--set', 'nth=10000000', '--set', 'duration-ms=30');
+  assert.equal(missed.status, 2);
+  assert.match(missed.stderr, /no fault of scenario crash-primary-after-reply struck: crash primary: its trigger never came.*nothing was tested/);
+});
+
+test('ftbench vm run refuses a workload\'s machine guest and bad limits, naming them', () => {
+  const guest = ftbench('vm', 'run', 'workloads/counter/bin/counter.elf');
+  assert.equal(guest.status, 2);
+  assert.match(guest.stderr, /is a machine guest of a workload service .* ftbench run --strategy none --workload counter/);
+  const limit = ftbench('vm', 'run', 'workloads/guest/programs/bin/sort.elf', '--max-instructions', '1e9');
+  assert.equal(limit.status, 2);
+  assert.match(limit.stderr, /--max-instructions "1e9" is not valid/);
+  assert.match(ftbench('vm', '--help').stdout, /default 1000000000/);
+  assert.equal(ftbench('list', '--help').status, 0);
+});
