@@ -10,7 +10,7 @@ import { CHECKERS } from '../runner/verdicts.ts';
 import type { LoadModel } from '../../workloads/client/types.ts';
 import type { Workload } from '../../workloads/types.ts';
 import { RUN_PARAMETERS } from '../runner/settings.ts';
-import { strategies } from '../../strategies/registry.ts';
+import { strategies, strategyOrigin } from '../../strategies/registry.ts';
 import { workloads } from '../../workloads/registry.ts';
 
 /** A workload's load when no --set changes it. */
@@ -33,6 +33,7 @@ export function listing(): object {
       description: strategy.description,
       supports: strategy.supports,
       knownBroken: strategy.knownBroken ?? null,
+      origin: strategyOrigin(strategy.name),
       parameters: strategy.parameters,
     })),
     workloads: workloads.map((workload) => ({ name: workload.name, description: workload.description, model: workload.model, defaultLoad: defaultLoad(workload), parameters: workload.parameters })),
@@ -64,7 +65,8 @@ export async function listCommand(args: string[]): Promise<number> {
   for (const strategy of strategies) {
     const broken = strategy.knownBroken === undefined ? '' : ` [known broken: ${strategy.knownBroken.flaw}; caught by ${strategy.knownBroken.caughtBy} under ${strategy.knownBroken.exposedBy}]`;
     const limits = strategy.supports.multiprocessorGuests ? '' : ' (uniprocessor guests only)';
-    lines.push(`  ${strategy.name.padEnd(24)} ${strategy.description}${limits}${broken}`, ...parameterLines(strategy.parameters));
+    const origin = strategyOrigin(strategy.name);
+    lines.push(`  ${strategy.name.padEnd(24)} ${strategy.description}${limits}${broken}${origin === 'built-in' ? '' : ` [plugin: ${origin}]`}`, ...parameterLines(strategy.parameters));
   }
   lines.push('', 'workloads:');
   for (const workload of workloads) {

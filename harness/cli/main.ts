@@ -4,6 +4,7 @@
  * guest failed), 2 bad input (unknown names, bad values, unreadable files).
  */
 import { ConfigError, listAccepted } from '../errors.ts';
+import { loadPlugins, splitPluginFlags } from './plugins.ts';
 
 interface Command {
   readonly summary: string;
@@ -35,11 +36,24 @@ const commands: Record<string, Command> = {
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, command]) => `  ${name.padEnd(10)} ${command.summary}`);
-  return ['usage: ftbench COMMAND [ARGS]', '', 'commands:', ...lines, '', 'ftbench COMMAND --help shows a command\'s options.'].join('\n');
+  return [
+    'usage: ftbench [--plugin PATH ...] COMMAND [ARGS]', '', 'commands:', ...lines, '',
+    '--plugin PATH loads a strategy from a module file or folder outside the repository (repeatable, any position);',
+    'strategies/README.md says how to write one. ftbench COMMAND --help shows a command\'s options.',
+  ].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  let split: { plugins: string[]; rest: string[] };
+  try {
+    split = splitPluginFlags(argv);
+    await loadPlugins(split.plugins);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`ftbench: ${error.message}`);
+    return 2;
+  }
+  const [name, ...rest] = split.rest;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
     return name === undefined ? 2 : 0;

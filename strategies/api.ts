@@ -1,0 +1,19 @@
+/**
+ * The plugin API, as a strategy outside the repository imports it: `import type { Strategy } from
+ * 'ftbench/strategy'` (package.json `exports`; `ftbench --plugin PATH` resolves the package's own
+ * name for plugins that did not install it). The types of the plugin contract, the parameter
+ * helpers, and the shared building blocks every built-in strategy uses.
+ */
+export type * from './types.ts';
+export type * from '../harness/host/types.ts';
+export type { ParameterSpec, ParameterValues } from '../harness/params.ts';
+export { booleanParameter, integerParameter, stringParameter } from '../harness/params.ts';
+export { ConfigError } from '../harness/errors.ts';
+export { ByteReader, ByteWriter } from '../harness/net/codec.ts';
+export * from './shared/failure-detector.ts';
+export * from './shared/go-live.ts';
+export * from './shared/output-hold.ts';
+export * from './shared/pairing.ts';
+export * from './shared/reprotect.ts';
+export * from './shared/snapshot-codec.ts';
+export * from './shared/stats.ts';
