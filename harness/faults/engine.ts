@@ -43,6 +43,10 @@ function requiredHosts(world: World, role: HostRole): string | undefined {
 
 /** Refuses steps aimed at a role this run does not have (crash-backup under `none`, say). */
 function checkTargets(world: World, scenario: Scenario, steps: readonly FaultStep[], strategy: string): void {
+  for (const role of scenario.requires ?? []) {
+    const missing = requiredHosts(world, role);
+    if (missing !== undefined) throw new ConfigError(`scenario ${scenario.name} needs ${missing}, but strategy ${strategy} runs ${missing === 'a backup' ? 'no backup' : 'no spare host'} (${world.replicaHosts.length} replica(s), ${world.spareHosts.length} spare(s)): choose a scenario whose faults can strike it`);
+  }
   steps.forEach((step, index) => {
     const roles = [...actionRoles(step.action), ...triggerRoles(step.trigger)];
     for (const role of roles) {

@@ -55,6 +55,8 @@ export const scenarios: readonly Scenario[] = [
     name: 'repeated-failover',
     description: 'crash the service owner at at-ms, then (once a new backup was brought up) crash the new owner at again-ms',
     parameters: [atMs, { name: 'again-ms', description: 'when the second crash strikes, ms after the clients started', kind: 'integer', default: 400, min: 0, max: 3_600_000 }],
+    // The second crash aims at whoever took over: without a backup nobody does.
+    requires: ['backup'],
     steps: (parameters): FaultStep[] => {
       requireAfter('repeated-failover', parameters, 'again-ms', 'at-ms');
       return [

@@ -88,6 +88,8 @@ export interface Scenario {
   readonly parameters: readonly ParameterSpec[];
   /** Its steps for these values; `random` is the scenario's own stream, for generated schedules. */
   steps(parameters: ParameterValues, random: RandomStream): readonly FaultStep[];
+  /** Roles the run must have beyond those its steps aim at (a second owner needs a backup to exist). */
+  readonly requires?: readonly HostRole[];
 }
 
 /** One fault as the report lists it: what it was, whom it hit, when, and when it was healed. */

@@ -95,3 +95,7 @@ test('a run cut short by max-virtual-seconds says so', () => {
   const report = run('none', 'counter', 'none', { operations: '100000', 'max-virtual-seconds': '0.02' });
   assert.equal(report.stoppedBy, 'max-virtual-seconds');
 });
+
+test('a scenario that needs a host the strategy lacks is refused: repeated-failover under none has nobody to take over', () => {
+  assert.throws(() => run('none', 'counter', 'repeated-failover'), /scenario repeated-failover needs a backup, but strategy none runs no backup/);
+});
