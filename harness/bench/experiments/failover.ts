@@ -3,7 +3,7 @@ import type { Row } from '../../report/tables.ts';
 import { violations } from '../../runner/types.ts';
 import type { Cell, Experiment } from '../experiment.ts';
 import { correctStrategies, reportOrUnsupported } from './replication-cost.ts';
-import { chartOf, milliseconds } from './shared.ts';
+import { chartOf, faultRunSettings, milliseconds } from './shared.ts';
 
 /** The fault scenarios measured, each long enough for its faults to strike while clients run. */
 const SCENARIOS = ['crash-primary', 'crash-backup', 'crash-primary-after-reply', 'partition-replicas', 'partition-primary-storage', 'isolate-primary', 'lossy-links', 'repeated-failover', 'crash-both'];
@@ -22,9 +22,8 @@ export const failover: Experiment = {
   numericColumns: ['detectionMs', 'downtimeMs', 'opsCompleted', 'opsUnknown'],
   cells(): Cell[] {
     const replicating = correctStrategies().filter((strategy) => strategy !== 'none');
-    const settings = { operations: '100000', 'duration-ms': '900' };
     return replicating.flatMap((strategy) =>
-      WORKLOADS.flatMap((workload) => SCENARIOS.map((scenario) => ({ labels: { strategy, workload, scenario }, runs: { run: { strategy, workload, scenario, settings } } }))),
+      WORKLOADS.flatMap((workload) => SCENARIOS.map((scenario) => ({ labels: { strategy, workload, scenario }, runs: { run: { strategy, workload, scenario, settings: faultRunSettings(scenario) } } }))),
     );
   },
   row(cell, outcomes): Row {

@@ -3,7 +3,7 @@ import type { Row } from '../../report/tables.ts';
 import type { Verdicts } from '../../runner/types.ts';
 import { strategies } from '../../../strategies/registry.ts';
 import type { Cell, Experiment } from '../experiment.ts';
-import { chartOf } from './shared.ts';
+import { chartOf, faultRunSettings } from './shared.ts';
 
 /** The correct strategy a mutant was derived from: the longest correct strategy name it starts with. */
 function baseStrategy(mutant: string): string {
@@ -40,7 +40,7 @@ export const mutants: Experiment = {
     return strategies.flatMap((strategy): Cell[] => {
       if (strategy.knownBroken === undefined) return [];
       const { flaw, exposedBy, caughtBy } = strategy.knownBroken;
-      const settings = { operations: '100000', 'duration-ms': '900' };
+      const settings = faultRunSettings(exposedBy);
       return [strategy.name, baseStrategy(strategy.name)].map((name) => ({
         labels: { strategy: name, flaw: name === strategy.name ? flaw : '(correct)', scenario: exposedBy, workload: 'counter', verdict: caughtBy },
         runs: { run: { strategy: name, workload: 'counter', scenario: exposedBy, settings } },

@@ -1,5 +1,6 @@
 /** Small helpers shared by the bench experiments: units, and the vega-lite boilerplate. */
 import type { TopLevelSpec } from 'vega-lite';
+import { findScenario } from '../../faults/registry.ts';
 import type { Row } from '../../report/tables.ts';
 
 export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
@@ -26,4 +27,21 @@ export function rounded(value: number | null | undefined, digits = 3): number | 
  */
 export function chartOf(rows: readonly Row[], title: string, body: Readonly<Record<string, unknown>>, size: { width: number; height: number } = { width: 400, height: 220 }): TopLevelSpec {
   return { $schema: VEGA_LITE_SCHEMA, data: { values: rows as Row[] }, title, ...size, ...body } as TopLevelSpec;
+}
+
+/**
+ * Virtual time a fault run keeps its clients going after the scenario's last fault or heal, so
+ * that recovery (or its absence) is seen: 300 ms, the window the partition scenarios had when these
+ * experiments ran every scenario for 900 ms (heal at 600 ms) — about six failure timeouts (50 ms).
+ */
+export const SETTLE_MS = 300;
+
+/**
+ * Settings of a fault run: unbounded operations, and a duration ending SETTLE_MS after the latest
+ * time the scenario's defaults name (`at-ms`, `heal-ms`, `again-ms`): a crash at 100 ms needs 400 ms,
+ * not the 900 ms a heal at 600 ms needs, and the shorter run is what makes five seeds affordable.
+ */
+export function faultRunSettings(scenario: string): Record<string, string> {
+  const times = findScenario(scenario).parameters.filter((parameter) => parameter.name.endsWith('-ms') && typeof parameter.default === 'number').map((parameter) => parameter.default as number);
+  return { operations: '100000', 'duration-ms': String(Math.max(0, ...times) + SETTLE_MS) };
 }
