@@ -71,20 +71,26 @@ async function runOnPool(pending: ReadonlyArray<[string, ExperimentConfig]>, opt
   const threads = Math.min(options.jobs, pending.length);
   // Workers load the TypeScript sources through tsx, as the command line does.
   const pool = new Piscina({ filename: options.workerFile ?? DEFAULT_WORKER, execArgv: ['--import', 'tsx'], minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
+  // Lanes, one per thread, each taking the next run when its last one settled: never more runs
+  // handed to the pool than it has threads, so no run waits in one worker's queue while another
+  // worker idles (piscina may queue a burst of runs on a worker that is still starting).
+  let next = 0;
+  const lane = async () => {
+    while (next < pending.length) {
+      const [id, config] = pending[next++]!;
+      let outcome: RunOutcome;
+      try {
+        outcome = outcomeOf(config, (await pool.run(config)) as WorkerResult, false);
+      } catch (error) {
+        // The worker thread itself died (an exit, a crash, out of memory): piscina replaces it.
+        outcome = outcomeOf(config, { state: 'failed', message: `worker thread died: ${error instanceof Error ? error.message : String(error)}` }, false);
+      }
+      if (outcome.state === 'ok') options.cache?.store(config, outcome.report);
+      settle(id, outcome);
+    }
+  };
   try {
-    await Promise.all(
-      pending.map(async ([id, config]) => {
-        let outcome: RunOutcome;
-        try {
-          outcome = outcomeOf(config, (await pool.run(config)) as WorkerResult, false);
-        } catch (error) {
-          // The worker thread itself died (an exit, a crash, out of memory): piscina replaces it.
-          outcome = outcomeOf(config, { state: 'failed', message: `worker thread died: ${error instanceof Error ? error.message : String(error)}` }, false);
-        }
-        if (outcome.state === 'ok') options.cache?.store(config, outcome.report);
-        settle(id, outcome);
-      }),
-    );
+    await Promise.all(Array.from({ length: threads }, lane));
   } finally {
     await pool.destroy();
   }

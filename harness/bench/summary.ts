@@ -53,7 +53,7 @@ export function summarise(experiment: Pick<Experiment, 'name' | 'labelColumns' |
       summary[column] = agreement(values);
       continue;
     }
-    const numbers = values.filter((value): value is number => value !== null);
+    const numbers = values.filter((value): value is number => typeof value === 'number');
     if (numbers.length !== values.filter((value) => value !== null).length) throw new TypeError(`${experiment.name}: column ${column} of cell ${cellName} is declared numeric but holds ${JSON.stringify(values)}`);
     const interval = medianInterval(numbers, `${experiment.name}/${cellName}/${column}`);
     summary[column] = interval.median;
