@@ -1,59 +1,124 @@
 /**
- * `npm run bench`: regenerates every result in `results/`. Each experiment writes its tidy CSV,
- * Markdown and LaTeX tables, the vega-lite spec (with its data inlined) and its renderings in SVG,
- * PNG and PDF, each file atomically, so an interrupted run loses nothing already written.
- * Wall-clock time is measured here, in the outer runner, and printed, never written into the
- * deterministic results.
- *
- * Usage: npm run bench [-- --only NAME] [-- --seed N] [-- --out DIR]
+ * `npm run bench`: regenerates every result in `results/`. Every experiment is a list of cells run
+ * over several seeds on a pool of worker threads (harness/bench/executor.ts); each experiment
+ * writes its per-seed rows (`<name>.runs.csv`), its per-cell summary with medians and 95 %
+ * intervals (`<name>.csv`, `.md`, `.tex`), the vega-lite spec and its renderings, each file
+ * atomically. Wall-clock time is measured here, in the outer runner, and printed, never written
+ * into the deterministic results.
  */
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { ConfigError, listAccepted } from '../errors.ts';
-import { writeFileAtomic } from '../report/atomic.ts';
-import { renderSvg } from '../report/chart.ts';
-import { svgToPdf, svgToPng } from '../report/render.ts';
-import { toCsv, toLatex, toMarkdown } from '../report/tables.ts';
-import { validateSeed } from '../sim/random.ts';
-import type { BenchContext, Experiment } from './experiment.ts';
-import { experiments } from './experiments/index.ts';
+import { ConfigError } from '../errors.ts';
+import { createProgress } from '../cli/progress.ts';
+import type { RunOutcome } from './executor-types.ts';
+import { runConfigs } from './executor.ts';
+import type { Experiment } from './experiment.ts';
+import { parseBenchArguments, usage, type BenchOptions } from './bench-arguments.ts';
+import { lockFolder } from './lock.ts';
+import { planRuns, seedList, tabulate, type PlannedRun } from './plan.ts';
 import { RunCache } from './run-cache.ts';
+import { writeExperiment } from './write-results.ts';
 
-
-async function runExperiment(experiment: Experiment, context: BenchContext, outDir: string): Promise<void> {
-  const started = performance.now();
-  const { seed } = context;
-  const rows = experiment.rows(context);
-  const base = join(outDir, experiment.name);
-  writeFileAtomic(`${base}.csv`, toCsv(rows, experiment.columns));
-  writeFileAtomic(`${base}.md`, `# ${experiment.name}\n\n${experiment.description} (seed ${seed}).\n\n${toMarkdown(rows, experiment.columns)}`);
-  writeFileAtomic(`${base}.tex`, `% ${experiment.name}: ${experiment.description} (seed ${seed}).\n${toLatex(rows, experiment.columns)}`);
-  const spec = experiment.chart(rows);
-  writeFileAtomic(`${base}.vl.json`, `${JSON.stringify(spec, null, 2)}\n`);
-  const svg = await renderSvg(spec);
-  writeFileAtomic(`${base}.svg`, svg);
-  writeFileAtomic(`${base}.png`, svgToPng(svg));
-  writeFileAtomic(`${base}.pdf`, await svgToPdf(svg));
-  const seconds = (performance.now() - started) / 1000;
-  console.error(`${experiment.name}: ${rows.length} rows in ${seconds.toFixed(2)} s wall -> ${base}.{csv,md,tex,vl.json,svg,png,pdf}`);
+/** The cells of an experiment under `--strategies`: cells whose runs all use a selected strategy, or `none` as a baseline. */
+function selectedCells(experiment: Experiment, strategies: readonly string[] | undefined) {
+  const cells = experiment.cells();
+  if (strategies === undefined) return cells;
+  return cells.filter((cell) => Object.entries(cell.runs).every(([role, run]) => strategies.includes(run.strategy) || (role === 'baseline' && run.strategy === 'none')));
 }
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, seed: { type: 'string', default: '1' }, out: { type: 'string', default: 'results' } } });
-  const seed = validateSeed(Number(values.seed));
-  const selected = values.only === undefined ? experiments : experiments.filter((experiment) => experiment.name === values.only);
-  if (selected.length === 0) throw new ConfigError(`unknown experiment "${values.only}": expected ${listAccepted(experiments.map((e) => e.name))}`);
-  console.error(`ftbench bench: seed ${seed}, ${selected.length} experiment(s), writing to ${values.out}/`);
-  const cache = new RunCache(join(values.out, '.cache'));
-  const context: BenchContext = { seed, run: (config) => cache.run(config) };
-  for (const experiment of selected) await runExperiment(experiment, context, values.out);
-  const pruned = values.only === undefined ? cache.pruneUnused() : 0;
-  console.error(`runs: ${cache.misses} executed, ${cache.hits} reused from ${join(values.out, '.cache')}/ (an interrupted sweep resumes from there), ${pruned} stale removed`);
-  return 0;
+interface Planned {
+  readonly experiment: Experiment;
+  readonly cells: ReturnType<Experiment['cells']>;
+  readonly runs: PlannedRun[];
+}
+
+/** A label value short enough for a progress line. */
+function shortLabel(value: unknown): string {
+  const text = String(value);
+  return text.length <= 32 ? text : `${text.slice(0, 31)}…`;
+}
+
+/** Progress notes: one per cell whose every run has settled. */
+function progressFor(plans: readonly Planned[], cache: RunCache, seeds: number) {
+  const cellsOfRun = new Map<string, string[]>();
+  const remaining = new Map<string, number>();
+  for (const { experiment, cells, runs } of plans) {
+    for (const run of runs) {
+      const cell = `${experiment.name} ${Object.values(cells[run.cellIndex]!.labels).map(shortLabel).join(' ')}`;
+      const key = cache.key(run.config);
+      if (!cellsOfRun.has(key)) cellsOfRun.set(key, []);
+      if (cellsOfRun.get(key)!.includes(cell)) continue;
+      cellsOfRun.get(key)!.push(cell);
+      remaining.set(cell, (remaining.get(cell) ?? 0) + 1);
+    }
+  }
+  const progress = createProgress({ label: 'bench', total: cellsOfRun.size, unit: 'runs' });
+  const onSettled = (outcome: RunOutcome, settled: number) => {
+    const finished: string[] = [];
+    for (const cell of cellsOfRun.get(cache.key(outcome.config)) ?? []) {
+      remaining.set(cell, remaining.get(cell)! - 1);
+      if (remaining.get(cell) === 0) finished.push(`${cell} (${seeds} seeds)`);
+    }
+    if (outcome.state === 'failed') finished.push(`FAILED ${outcome.replay}`);
+    progress.update(settled, finished.length > 0 ? finished.join('; ') : undefined);
+  };
+  return { progress, onSettled };
+}
+
+function reportFailures(experiment: Experiment, failures: ReadonlyArray<Extract<RunOutcome, { state: 'failed' }>>): void {
+  console.error(`${experiment.name}: ${failures.length} run(s) failed, so its results were not written (the other runs are kept in the cache):`);
+  for (const failure of failures) console.error(`  ${JSON.stringify(failure.config)}\n    ${failure.message.split('\n').slice(0, 6).join('\n    ')}\n    replay: ${failure.replay}`);
+}
+
+async function bench(options: BenchOptions): Promise<number> {
+  const seeds = seedList(options.firstSeed, options.seeds);
+  const cache = new RunCache(join(options.out, '.cache'));
+  const plans: Planned[] = options.experiments.map((experiment) => {
+    const cells = selectedCells(experiment, options.strategies);
+    return { experiment, cells, runs: planRuns(cells, seeds) };
+  });
+  console.error(`ftbench bench: seeds ${seeds[0]}..${seeds[seeds.length - 1]}, ${plans.length} experiment(s), ${options.jobs} job(s), writing to ${options.out}/`);
+  const started = performance.now();
+  const { progress, onSettled } = progressFor(plans, cache, seeds.length);
+  const outcomes = await runConfigs(plans.flatMap((plan) => plan.runs.map((run) => run.config)), { jobs: options.jobs, cache, onSettled });
+  progress.finish();
+  let offset = 0;
+  let failed = 0;
+  for (const { experiment, cells, runs } of plans) {
+    const mine = outcomes.slice(offset, offset + runs.length);
+    offset += runs.length;
+    const written = performance.now();
+    const table = tabulate(experiment, cells, seeds, runs, mine);
+    if (table.state === 'failed') {
+      reportFailures(experiment, table.failures);
+      failed++;
+      continue;
+    }
+    await writeExperiment(experiment, table, options.out, seeds);
+    const runSeconds = mine.reduce((sum, outcome) => sum + (outcome.state === 'ok' && !outcome.cached ? outcome.report.wallSeconds : 0), 0);
+    console.error(`${experiment.name}: ${cells.length} cells × ${seeds.length} seeds, ${runSeconds.toFixed(1)} s of run time in workers, tables and charts in ${((performance.now() - written) / 1000).toFixed(2)} s -> ${join(options.out, experiment.name)}.{csv,runs.csv,md,tex,vl.json,svg,png,pdf}`);
+  }
+  const complete = failed === 0 && options.experiments.length === options.allExperiments && options.strategies === undefined;
+  const pruned = complete ? cache.pruneUnused() : 0;
+  console.error(`runs: ${cache.misses} executed, ${cache.hits} reused from ${join(options.out, '.cache')}/ (an interrupted bench resumes from there), ${pruned} stale removed; ${((performance.now() - started) / 1000).toFixed(1)} s wall`);
+  return failed > 0 ? 1 : 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const options = parseBenchArguments(argv);
+  if (options === 'help') {
+    console.log(usage());
+    return 0;
+  }
+  const release = lockFolder(options.out, 'bench');
+  try {
+    return await bench(options);
+  } finally {
+    release();
+  }
 }
 
 try {
-  process.exitCode = await main();
+  process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
   if (!(error instanceof ConfigError || error instanceof RangeError)) throw error;
   console.error(`ftbench bench: ${error.message}`);

@@ -4,7 +4,6 @@
  * so they are printed, not committed. Usage: npm run bench:micro [-- --time MS] [-- --filter TEXT] [-- --json]
  * (`--filter guest` measures only whole guest programs against qemu-riscv32)
  */
-import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
 import { registerCheckBenchmarks } from '../check/check.bench.ts';
 import { registerNetBenchmarks } from '../net/net.bench.ts';
@@ -12,15 +11,42 @@ import { registerSimBenchmarks } from '../sim/sim.bench.ts';
 import { registerVmBenchmarks } from '../vm/vm.bench.ts';
 import { measureGuestSpeeds } from './guest-vs-qemu.ts';
 import { workUnits } from './units.ts';
+import { ConfigError } from '../errors.ts';
+import { createProgress } from '../cli/progress.ts';
+import { parseCount, parseFlags } from './flags.ts';
 
-const { values } = parseArgs({
-  options: { time: { type: 'string', default: '2000' }, filter: { type: 'string', default: '' }, json: { type: 'boolean', default: false } },
-});
-const timeMs = Number(values.time);
-if (!Number.isFinite(timeMs) || timeMs <= 0) {
-  console.error(`--time ${values.time} is not valid: expected milliseconds > 0`);
+function usage(): string {
+  return [
+    'usage: npm run bench:micro [-- [--time MS] [--filter TEXT] [--json]]',
+    '',
+    `  --time MS       time per task in milliseconds, 1 to ${MAX_TIME_MS} (default 2000)`,
+    '  --filter TEXT   only tasks whose name contains TEXT (`guest` or `qemu`: whole guest programs against qemu-riscv32)',
+    '  --json          print one JSON object { tasks, guests } instead of tables',
+    '  -h, --help      this help',
+  ].join('\n');
+}
+
+/** An upper bound on --time: ten minutes per task is already far more than a stable median needs. */
+const MAX_TIME_MS = 600_000;
+
+function parseMicroArguments(argv: string[]) {
+  const { values } = parseFlags({ args: argv, options: { time: { type: 'string', default: '2000' }, filter: { type: 'string', default: '' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } }, usage());
+  return { help: values.help === true, timeMs: parseCount(values.time, '--time', 1, MAX_TIME_MS), filter: values.filter, json: values.json };
+}
+
+let values: ReturnType<typeof parseMicroArguments>;
+try {
+  values = parseMicroArguments(process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`ftbench bench:micro: ${error.message}`);
   process.exit(2);
 }
+if (values.help) {
+  console.log(usage());
+  process.exit(0);
+}
+const { timeMs } = values;
 
 const bench = new Bench({ name: 'ftbench micro', time: timeMs, warmupTime: Math.min(500, timeMs / 4) });
 registerSimBenchmarks(bench);
@@ -30,7 +56,12 @@ registerCheckBenchmarks(bench);
 
 const selected = bench.tasks.filter((task) => task.name.includes(values.filter));
 for (const task of bench.tasks) if (!selected.includes(task)) bench.remove(task.name);
+// Progress per finished task (tinybench's 'cycle' event fires once a task's samples are taken).
+const progress = createProgress({ label: 'bench:micro', total: bench.tasks.length, unit: 'tasks' });
+let finishedTasks = 0;
+bench.addEventListener('cycle', (event) => progress.update(++finishedTasks, event.task?.name));
 await bench.run();
+progress.finish();
 
 const rows = bench.tasks.map((task) => {
   const result = task.result;

@@ -40,7 +40,8 @@ export function codeFingerprint(): string {
 }
 
 export class RunCache {
-  private readonly fingerprint = codeFingerprint();
+  /** The digest of the code whose runs this cache holds (part of every key). */
+  readonly fingerprint = codeFingerprint();
   /** Runs taken from the cache, and runs executed, in this process. */
   hits = 0;
   misses = 0;
@@ -48,18 +49,35 @@ export class RunCache {
 
   constructor(private readonly directory: string) {}
 
-  /** The report of `config`, from the cache or by running it (and caching it). */
-  run(config: ExperimentConfig): RunReport {
-    const key = createHash('sha256').update(this.fingerprint).update(JSON.stringify(config)).digest('hex').slice(0, 32);
+  /** The cache key of a run: its configuration under this code. Equal keys are the same run. */
+  key(config: ExperimentConfig): string {
+    return createHash('sha256').update(this.fingerprint).update(JSON.stringify(config)).digest('hex').slice(0, 32);
+  }
+
+  /** The cached report of `config`, or undefined; either way the run counts as used (not pruned). */
+  lookup(config: ExperimentConfig): RunReport | undefined {
+    const key = this.key(config);
     const path = join(this.directory, `${key}.json`);
     this.used.add(`${key}.json`);
-    if (existsSync(path)) {
-      this.hits++;
-      return JSON.parse(readFileSync(path, 'utf8')) as RunReport;
-    }
+    if (!existsSync(path)) return undefined;
+    this.hits++;
+    return JSON.parse(readFileSync(path, 'utf8')) as RunReport;
+  }
+
+  /** Keeps the report of a finished run, atomically: a run is kept here and nowhere else. */
+  store(config: ExperimentConfig, report: RunReport): void {
+    const key = this.key(config);
     this.misses++;
+    this.used.add(`${key}.json`);
+    writeFileAtomic(join(this.directory, `${key}.json`), JSON.stringify(report));
+  }
+
+  /** The report of `config`, from the cache or by running it in this thread (and caching it). */
+  run(config: ExperimentConfig): RunReport {
+    const cached = this.lookup(config);
+    if (cached !== undefined) return cached;
     const report = runExperiment(config, hostEnvironment);
-    writeFileAtomic(path, JSON.stringify(report));
+    this.store(config, report);
     return report;
   }
 

@@ -1,9 +1,9 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Row } from '../../report/tables.ts';
 import { violations } from '../../runner/types.ts';
-import type { Experiment } from '../experiment.ts';
-import { correctStrategies, runOrUnsupported } from './replication-cost.ts';
-import { chartOf, milliseconds } from './shared.ts';
+import type { Cell, Experiment } from '../experiment.ts';
+import { correctStrategies, reportOrUnsupported } from './replication-cost.ts';
+import { chartOf, faultRunSettings, milliseconds } from './shared.ts';
 
 /** The fault scenarios measured, each long enough for its faults to strike while clients run. */
 const SCENARIOS = ['crash-primary', 'crash-backup', 'crash-primary-after-reply', 'partition-replicas', 'partition-primary-storage', 'isolate-primary', 'lossy-links', 'repeated-failover', 'crash-both'];
@@ -17,35 +17,36 @@ const WORKLOADS = ['counter', 'kv'];
 export const failover: Experiment = {
   name: 'failover',
   description: 'each replicating strategy under each fault scenario: detection time, client-seen downtime, recovery and checker verdicts',
+  labelColumns: ['strategy', 'workload', 'scenario'],
   columns: ['strategy', 'workload', 'scenario', 'status', 'detectionMs', 'downtimeMs', 'recovered', 'opsCompleted', 'opsUnknown', 'linearizable', 'splitBrain', 'divergence', 'outputRule', 'availability', 'violations'],
-  rows(context) {
+  numericColumns: ['detectionMs', 'downtimeMs', 'opsCompleted', 'opsUnknown'],
+  cells(): Cell[] {
     const replicating = correctStrategies().filter((strategy) => strategy !== 'none');
     return replicating.flatMap((strategy) =>
-      WORKLOADS.flatMap((workload) =>
-        SCENARIOS.map((scenario): Row => {
-          const settings = { operations: '100000', 'duration-ms': '900' };
-          const report = runOrUnsupported(context, { strategy, workload, scenario, seed: context.seed, settings });
-          if (report === 'unsupported') return { strategy, workload, scenario, status: 'unsupported', detectionMs: null, downtimeMs: null, recovered: null, opsCompleted: null, opsUnknown: null, linearizable: null, splitBrain: null, divergence: null, outputRule: null, availability: null, violations: null };
-          return {
-            strategy,
-            workload,
-            scenario,
-            status: 'ok',
-            detectionMs: milliseconds(report.failover?.detectionNs),
-            downtimeMs: milliseconds(report.failover?.downtimeNs),
-            recovered: report.failover?.recovered ?? null,
-            opsCompleted: report.opsCompleted,
-            opsUnknown: report.opsUnknown,
-            linearizable: report.verdicts.linearizable.state,
-            splitBrain: report.verdicts.splitBrain.state,
-            divergence: report.verdicts.divergence.state,
-            outputRule: report.verdicts.outputRule.state,
-            availability: report.verdicts.availability.state,
-            violations: violations(report.verdicts).join(' ') || 'none',
-          };
-        }),
-      ),
+      WORKLOADS.flatMap((workload) => SCENARIOS.map((scenario) => ({ labels: { strategy, workload, scenario }, runs: { run: { strategy, workload, scenario, settings: faultRunSettings() } } }))),
     );
+  },
+  row(cell, outcomes): Row {
+    const { strategy, workload, scenario } = cell.labels as { strategy: string; workload: string; scenario: string };
+    const report = reportOrUnsupported(outcomes.run);
+    if (report === 'unsupported') return { strategy, workload, scenario, status: 'unsupported', detectionMs: null, downtimeMs: null, recovered: null, opsCompleted: null, opsUnknown: null, linearizable: null, splitBrain: null, divergence: null, outputRule: null, availability: null, violations: null };
+    return {
+      strategy,
+      workload,
+      scenario,
+      status: 'ok',
+      detectionMs: milliseconds(report.failover?.detectionNs),
+      downtimeMs: milliseconds(report.failover?.downtimeNs),
+      recovered: report.failover?.recovered ?? null,
+      opsCompleted: report.opsCompleted,
+      opsUnknown: report.opsUnknown,
+      linearizable: report.verdicts.linearizable.state,
+      splitBrain: report.verdicts.splitBrain.state,
+      divergence: report.verdicts.divergence.state,
+      outputRule: report.verdicts.outputRule.state,
+      availability: report.verdicts.availability.state,
+      violations: violations(report.verdicts).join(' ') || 'none',
+    };
   },
   chart(rows): TopLevelSpec {
     return chartOf(rows.filter((entry) => entry.status === 'ok' && entry.recovered === true), 'Client-seen downtime after a fault (recovered runs)', {

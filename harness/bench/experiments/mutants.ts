@@ -2,8 +2,8 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Row } from '../../report/tables.ts';
 import type { CheckerName, Verdicts } from '../../runner/types.ts';
 import { strategies } from '../../../strategies/registry.ts';
-import type { Experiment } from '../experiment.ts';
-import { chartOf } from './shared.ts';
+import type { Cell, Experiment } from '../experiment.ts';
+import { chartOf, faultRunSettings } from './shared.ts';
 
 /** The correct strategy a mutant was derived from: the longest correct strategy name it starts with. */
 function baseStrategy(mutant: string): string {
@@ -27,19 +27,26 @@ function verdictValue(verdicts: Verdicts, name: string): string {
 export const mutants: Experiment = {
   name: 'mutants',
   description: 'known-broken strategies under the scenario that exposes them, beside the correct strategy: the checkers must catch each mutant and pass the correct one',
+  labelColumns: ['strategy', 'flaw', 'scenario', 'workload', 'verdict'],
   columns: ['strategy', 'flaw', 'scenario', 'workload', 'verdict', 'value', 'caught'],
-  rows({ seed, run }) {
-    return strategies.flatMap((strategy): Row[] => {
+  numericColumns: [],
+  cells(): Cell[] {
+    return strategies.flatMap((strategy): Cell[] => {
       if (strategy.knownBroken === undefined) return [];
       const { flaw, exposedBy, caughtBy } = strategy.knownBroken;
-      const base = baseStrategy(strategy.name);
-      const settings = { operations: '100000', 'duration-ms': '900' };
-      return [strategy.name, base].map((name) => {
-        const report = run({ strategy: name, workload: 'counter', scenario: exposedBy, seed, settings });
-        const value = verdictValue(report.verdicts, caughtBy);
-        return { strategy: name, flaw: name === strategy.name ? flaw : '(correct)', scenario: exposedBy, workload: 'counter', verdict: caughtBy, value, caught: value === 'fail' };
-      });
+      const settings = faultRunSettings();
+      return [strategy.name, baseStrategy(strategy.name)].map((name) => ({
+        labels: { strategy: name, flaw: name === strategy.name ? flaw : '(correct)', scenario: exposedBy, workload: 'counter', verdict: caughtBy },
+        runs: { run: { strategy: name, workload: 'counter', scenario: exposedBy, settings } },
+      }));
     });
+  },
+  row(cell, outcomes): Row {
+    const outcome = outcomes.run!;
+    if (outcome.state !== 'ok') throw new Error(`mutants: ${String(cell.labels.strategy)} cannot run counter: ${outcome.message}`);
+    const verdict = String(cell.labels.verdict);
+    const value = verdictValue(outcome.report.verdicts, verdict);
+    return { ...cell.labels, value, caught: value === 'fail' };
   },
   chart(rows): TopLevelSpec {
     return chartOf(rows, 'Known-broken strategies: caught by the checkers?', {

@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Row } from '../../report/tables.ts';
-import type { Experiment } from '../experiment.ts';
-import { runOrUnsupported } from './replication-cost.ts';
+import type { Cell, Experiment } from '../experiment.ts';
+import { reportOrUnsupported } from './replication-cost.ts';
 import { chartOf, rounded } from './shared.ts';
 
 const CHUNK_BYTES = 2000;
@@ -28,27 +28,38 @@ const SETUPS: ReadonlyArray<{ readonly setup: string; readonly strategy: string;
 export const netperf: Experiment = {
   name: 'netperf',
   description: 'net-bulk receive and transmit payload throughput without FT and with vmft over a 1 or 10 Gbit/s logging link',
+  labelColumns: ['mode', 'setup'],
   columns: ['mode', 'setup', 'status', 'payloadMbitPerSec', 'replicationMbitPerSec', 'performanceRatio', 'linearizable'],
-  rows(context) {
+  numericColumns: ['payloadMbitPerSec', 'replicationMbitPerSec', 'performanceRatio'],
+  cells(): Cell[] {
     return ['receive', 'transmit'].flatMap((mode) => {
-      let baseline: number | null = null;
-      return SETUPS.map(({ setup, strategy, replicationGbps }): Row => {
-        const settings = { mode, 'chunk-bytes': String(CHUNK_BYTES), clients: String(CLIENTS), 'client-hosts': '1', operations: String(OPERATIONS), 'replication-link-gbps': String(replicationGbps) };
-        const report = runOrUnsupported(context, { strategy, workload: 'net-bulk', scenario: 'none', seed: context.seed, settings });
-        if (report === 'unsupported') return { mode, setup, status: 'unsupported', payloadMbitPerSec: null, replicationMbitPerSec: null, performanceRatio: null, linearizable: null };
-        const payload = report.throughputOpsPerSec === null ? null : (report.throughputOpsPerSec * CHUNK_BYTES * 8) / 1e6;
-        if (strategy === 'none') baseline = payload;
-        return {
-          mode,
-          setup,
-          status: 'ok',
-          payloadMbitPerSec: rounded(payload, 1),
-          replicationMbitPerSec: rounded(report.replication.mbitPerSec, 1),
-          performanceRatio: payload !== null && baseline ? rounded(payload / baseline) : null,
-          linearizable: report.verdicts.linearizable.state,
-        };
+      const runOf = (strategy: string, replicationGbps: number) => ({
+        strategy,
+        workload: 'net-bulk',
+        scenario: 'none',
+        settings: { mode, 'chunk-bytes': String(CHUNK_BYTES), clients: String(CLIENTS), 'client-hosts': '1', operations: String(OPERATIONS), 'replication-link-gbps': String(replicationGbps) },
       });
+      const baseline = SETUPS.find((entry) => entry.strategy === 'none')!;
+      return SETUPS.map(({ setup, strategy, replicationGbps }) => ({ labels: { mode, setup }, runs: { run: runOf(strategy, replicationGbps), baseline: runOf(baseline.strategy, baseline.replicationGbps) } }));
     });
+  },
+  row(cell, outcomes): Row {
+    const { mode, setup } = cell.labels;
+    const report = reportOrUnsupported(outcomes.run);
+    const baseline = reportOrUnsupported(outcomes.baseline);
+    if (report === 'unsupported') return { mode: mode!, setup: setup!, status: 'unsupported', payloadMbitPerSec: null, replicationMbitPerSec: null, performanceRatio: null, linearizable: null };
+    const payloadOf = (entry: typeof report) => (entry.throughputOpsPerSec === null ? null : (entry.throughputOpsPerSec * CHUNK_BYTES * 8) / 1e6);
+    const payload = payloadOf(report);
+    const baselinePayload = baseline === 'unsupported' ? null : payloadOf(baseline);
+    return {
+      mode: mode!,
+      setup: setup!,
+      status: 'ok',
+      payloadMbitPerSec: rounded(payload, 1),
+      replicationMbitPerSec: rounded(report.replication.mbitPerSec, 1),
+      performanceRatio: payload !== null && baselinePayload ? rounded(payload / baselinePayload) : null,
+      linearizable: report.verdicts.linearizable.state,
+    };
   },
   chart(rows): TopLevelSpec {
     return chartOf(rows, 'net-bulk (netperf): payload throughput', {

@@ -3,7 +3,7 @@ import { ETHERNET_TCP_FRAMING, LAN_LINK } from '../../net/config.ts';
 import { Network } from '../../net/network.ts';
 import type { Row } from '../../report/tables.ts';
 import { Simulation } from '../../sim/simulation.ts';
-import type { Experiment } from '../experiment.ts';
+import type { Cell, Experiment } from '../experiment.ts';
 
 const LINK_SPEEDS_BITS_PER_SEC = [1e9, 1e10];
 const MESSAGE_SIZES_BYTES = [64, 512, 1448, 8192, 65_536, 1_048_576];
@@ -41,9 +41,15 @@ function measure(seed: number, bitsPerSecond: number, messageBytes: number): Row
 export const networkCalibration: Experiment = {
   name: 'network-calibration',
   description: 'goodput and one-way latency of the simulated LAN by message size, 1 and 10 Gbit/s links',
+  labelColumns: ['linkGbitPerSec', 'messageBytes'],
   columns: ['linkGbitPerSec', 'messageBytes', 'messages', 'wireBytesPerMessage', 'goodputMbitPerSec', 'firstMessageLatencyUs'],
-  rows({ seed }) {
-    return LINK_SPEEDS_BITS_PER_SEC.flatMap((speed) => MESSAGE_SIZES_BYTES.map((size) => measure(seed, speed, size)));
+  numericColumns: ['messages', 'wireBytesPerMessage', 'goodputMbitPerSec', 'firstMessageLatencyUs'],
+  // The network alone, no experiment runs: each cell is measured here, in the bench's own thread.
+  cells(): Cell[] {
+    return LINK_SPEEDS_BITS_PER_SEC.flatMap((speed) => MESSAGE_SIZES_BYTES.map((size) => ({ labels: { linkGbitPerSec: speed / 1e9, messageBytes: size }, runs: {} })));
+  },
+  row(cell, _outcomes, seed) {
+    return measure(seed, Number(cell.labels.linkGbitPerSec) * 1e9, Number(cell.labels.messageBytes));
   },
   chart(rows): TopLevelSpec {
     return {

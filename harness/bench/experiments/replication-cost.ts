@@ -1,10 +1,9 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { UnsupportedCombination } from '../../errors.ts';
 import type { Row } from '../../report/tables.ts';
 import type { RunReport } from '../../runner/types.ts';
 import { strategies } from '../../../strategies/registry.ts';
 import { workloads } from '../../../workloads/registry.ts';
-import type { BenchContext, Experiment } from '../experiment.ts';
+import type { Cell, CellOutcomes, Experiment } from '../experiment.ts';
 import { chartOf, microseconds, rounded } from './shared.ts';
 
 /** Operations per run (cpu-bound jobs are long: fewer of them). */
@@ -17,14 +16,10 @@ export function correctStrategies(): string[] {
   return strategies.filter((strategy) => strategy.knownBroken === undefined).map((strategy) => strategy.name);
 }
 
-/** A run, or the note that the strategy cannot replicate this workload's guest. */
-export function runOrUnsupported(context: BenchContext, config: Parameters<BenchContext['run']>[0]): RunReport | 'unsupported' {
-  try {
-    return context.run(config);
-  } catch (error) {
-    if (error instanceof UnsupportedCombination) return 'unsupported';
-    throw error;
-  }
+/** The report of an outcome, or the note that the strategy cannot replicate this workload's guest. */
+export function reportOrUnsupported(outcome: CellOutcomes[string] | undefined): RunReport | 'unsupported' {
+  if (outcome === undefined) throw new Error('a cell asked for a run it did not declare');
+  return outcome.state === 'ok' ? outcome.report : 'unsupported';
 }
 
 function row(workload: string, strategy: string, report: RunReport | 'unsupported', baseline: RunReport | 'unsupported'): Row {
@@ -56,14 +51,18 @@ function row(workload: string, strategy: string, report: RunReport | 'unsupporte
 export const replicationCost: Experiment = {
   name: 'replication-cost',
   description: 'each strategy on each workload without faults: throughput ratio to none, latency, replication bandwidth and bytes per operation, output delay',
+  labelColumns: ['workload', 'strategy'],
   columns: ['workload', 'strategy', 'status', 'throughputOpsPerSec', 'performanceRatio', 'latencyP50Us', 'latencyP99Us', 'replicationMbitPerSec', 'replicationBytesPerOp', 'outputDelayP50Us', 'linearizable', 'divergence'],
-  rows(context) {
+  numericColumns: ['throughputOpsPerSec', 'performanceRatio', 'latencyP50Us', 'latencyP99Us', 'replicationMbitPerSec', 'replicationBytesPerOp', 'outputDelayP50Us'],
+  cells(): Cell[] {
     return workloads.flatMap((workload) => {
       const settings = { operations: String(operationsFor(workload.name)) };
-      const runFor = (strategy: string) => runOrUnsupported(context, { strategy, workload: workload.name, scenario: 'none', seed: context.seed, settings });
-      const baseline = runFor('none');
-      return correctStrategies().map((strategy) => row(workload.name, strategy, strategy === 'none' ? baseline : runFor(strategy), baseline));
+      const runOf = (strategy: string) => ({ strategy, workload: workload.name, scenario: 'none', settings });
+      return correctStrategies().map((strategy) => ({ labels: { workload: workload.name, strategy }, runs: { run: runOf(strategy), baseline: runOf('none') } }));
     });
+  },
+  row(cell, outcomes) {
+    return row(String(cell.labels.workload), String(cell.labels.strategy), reportOrUnsupported(outcomes.run), reportOrUnsupported(outcomes.baseline));
   },
   chart(rows): TopLevelSpec {
     return chartOf(rows.filter((entry) => entry.status === 'ok' && entry.strategy !== 'none'), 'Replication bandwidth by workload (no faults)', {

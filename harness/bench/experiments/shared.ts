@@ -27,3 +27,16 @@ export function rounded(value: number | null | undefined, digits = 3): number | 
 export function chartOf(rows: readonly Row[], title: string, body: Readonly<Record<string, unknown>>, size: { width: number; height: number } = { width: 400, height: 220 }): TopLevelSpec {
   return { $schema: VEGA_LITE_SCHEMA, data: { values: rows as Row[] }, title, ...size, ...body } as TopLevelSpec;
 }
+
+/**
+ * Virtual time a fault run keeps its clients going after the scenario's last fault or heal, so
+ * that recovery (or its absence) is seen: 300 ms, about six failure timeouts (50 ms). The runner
+ * makes a fault run last as long as its scenario (harness/runner/run-length.ts); this is its
+ * `liveness-bound-ms` for the bench, shorter than the 500 ms default so that five seeds fit.
+ */
+export const SETTLE_MS = 300;
+
+/** Settings of a fault run: the clients go on for SETTLE_MS after the scenario's last step. */
+export function faultRunSettings(): Record<string, string> {
+  return { 'liveness-bound-ms': String(SETTLE_MS) };
+}
