@@ -16,6 +16,13 @@ import type { StorageClient } from '../harness/storage/client.ts';
 import type { Machine } from '../harness/vm/machine.ts';
 import type { MachineSnapshot, Platform } from '../harness/vm/types.ts';
 
+/** A verdict a strategy fails on a workload by design (see `Strategy.knownLimits`). */
+export interface KnownLimit {
+  readonly workload: string;
+  readonly verdict: string;
+  readonly why: string;
+}
+
 /** What kinds of guest a strategy can replicate. The harness refuses other combinations up front. */
 export interface StrategySupport {
   /**
@@ -65,6 +72,12 @@ export interface Strategy {
    * Default: 1 with two or more replicas, 0 otherwise.
    */
   readonly tolerates?: { readonly crashesPerPairing: number };
+  /**
+   * Verdicts this (correct) strategy fails on a workload by design, not by a bug: app-rsm's replicas
+   * diverge on ttl-cache's eager expiry, which timer interrupts drive and no client operation
+   * carries. The swarm reports such fails as expected instead of as violations.
+   */
+  readonly knownLimits?: readonly KnownLimit[];
   /** Builds one run's instance; `start` is called once the world is ready. */
   create(context: StrategyContext): StrategyInstance;
 }

@@ -24,6 +24,10 @@ const commands: Record<string, Command> = {
     summary: 'crash the primary after each of its first N replies, report points that break a checker: ftbench explore --strategy S --workload W [--points N]',
     run: async (args) => (await import('./explore.ts')).exploreCommand(args),
   },
+  swarm: {
+    summary: 'many runs, each drawing its strategy, workload and fault options from one seed: ftbench swarm [--runs N] [--seed S] [--jobs J]',
+    run: async (args) => (await import('./swarm.ts')).swarmCommand(args),
+  },
   check: {
     summary: 'check a history file for linearizability: ftbench check --model M FILE.json [--json] [--budget N]',
     run: async (args) => (await import('./check.ts')).checkCommand(args),
