@@ -66,6 +66,7 @@ export class World {
   readonly splitBrain: SplitBrainChecker;
   private readonly storageClients = new Map<string, StorageClient>();
   private readonly hostCreatedListeners: Array<(host: VmHost) => void> = [];
+  private readonly declaredListeners: Array<(event: StrategyEvent) => void> = [];
   private readonly instructionsPerSecond: number;
 
   constructor(private readonly options: WorldOptions) {
@@ -167,6 +168,11 @@ export class World {
     this.hostCreatedListeners.push(listener);
   }
 
+  /** Calls `listener` with every event a strategy declares (sync points included), as it is declared. */
+  onDeclared(listener: (event: StrategyEvent) => void): void {
+    this.declaredListeners.push(listener);
+  }
+
   livePolicy(vmHost: VmHost): HostPolicy {
     return new LivePolicy(vmHost, this.sim.stream(`host.${vmHost.name}`), this.instructionsPerSecond);
   }
@@ -195,6 +201,7 @@ export class World {
       livePolicy: (vmHost) => this.livePolicy(vmHost),
       random: (name) => this.sim.stream(`strategy.${name}`),
       declare: (event: StrategyEvent) => {
+        for (const listener of this.declaredListeners) listener(event);
         if (event.kind === 'sync-point') {
           const vmHost = this.hosts.get(event.host);
           if (vmHost === undefined) throw new Error(`sync-point on ${event.host}, which runs no machine`);
