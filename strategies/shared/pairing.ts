@@ -128,7 +128,14 @@ export function heartbeatParameter(role: string): ParameterSpec {
 
 /** Failure detection and go-live parameters every pairing strategy shares. */
 export const FAILURE_TIMEOUT_PARAMETER: ParameterSpec = { name: 'failure-timeout-ms', description: 'silence after which a replica suspects its peer (longer than the heartbeat interval)', kind: 'integer', default: 50, min: 2, max: 60_000 };
-export const TEST_AND_SET_ATTEMPTS_PARAMETER: ParameterSpec = { name: 'test-and-set-attempts', description: 'test-and-set requests (after storage timeouts) before a replica gives up and halts', kind: 'integer', default: 10, min: 1, max: 1000 };
+/**
+ * A replica asking test-and-set holds no authority and lets nothing out, so asking longer is always
+ * safe, while giving up halts it for good: if its peer really failed, the service is lost. The
+ * default, 100 requests at the storage client's 50 ms timeout (5 s), outlasts a storage partition
+ * of the random scenario's fault phases (500 ms by default); with 10, a soak run whose primary was
+ * cut from storage for 560 ms while its backup crashed halted the last replica (issue 10).
+ */
+export const TEST_AND_SET_ATTEMPTS_PARAMETER: ParameterSpec = { name: 'test-and-set-attempts', description: 'test-and-set requests (one per storage timeout) before a replica gives up and halts', kind: 'integer', default: 100, min: 1, max: 1000 };
 
 /** Refuses a failure timeout that a single late heartbeat could trip. */
 export function checkFailureTimeout(strategy: string, heartbeatNs: number, failureTimeoutNs: number): void {
