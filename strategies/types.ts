@@ -110,6 +110,8 @@ export type StrategyEvent =
   /** A new backup started being brought up on `host`; the primary paused for `pauseNs`. */
   | { readonly kind: 'reprotect-start'; readonly host: string }
   | { readonly kind: 'reprotect-done'; readonly host: string; readonly pauseNs: TimeNs }
+  /** Bringing up a new backup on `host` was given up (it never acknowledged its first state). */
+  | { readonly kind: 'reprotect-failed'; readonly host: string }
   /**
    * A sync point: the machine on `host` is, right now, at the point `point` of the replicated
    * execution (VM-FT: a primary instruction count; state transfer: a checkpoint epoch; RSM: an

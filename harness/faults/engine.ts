@@ -141,12 +141,14 @@ function arm(world: World, targets: FaultTargets, step: FaultStep, fire: () => v
     case 'after-event': {
       let seen = 0;
       let done = false;
-      world.onStrategyEvent((event) => {
+      world.onDeclared((event) => {
         if (done || event.kind !== trigger.event || world.sim.nowNs < targets.clientStartNs) return;
         if (trigger.role !== undefined && !('host' in event && resolveHosts(world, targets, trigger.role).includes(event.host))) return;
         if (++seen < trigger.nth) return;
         done = true;
-        fire();
+        // After the handler that declared it has finished, at the same virtual time: a crash in
+        // the middle of a strategy's handler would leave it half done on a host that is gone.
+        world.sim.schedule(0, fire);
       });
     }
   }

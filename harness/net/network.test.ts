@@ -258,3 +258,17 @@ test('a takeover from a halted (not crashed) owner is not contested; from a runn
   assert.equal(network.claimService('kv', 'backup').contested, false);
   assert.equal(network.claimService('kv', 'spare').contested, true);
 });
+
+test('dropNext drops exactly the next n messages of one sender, receiver and channel, and counts them as scripted', () => {
+  const { network, received, run } = setup();
+  network.dropNext('a', 'b', 'ack', 2);
+  for (let i = 0; i < 4; i++) network.send('a', 'b', 'ack', new Uint8Array([i]));
+  network.send('a', 'b', 'heartbeat', new Uint8Array([9]));
+  network.send('a', 'c', 'ack', new Uint8Array([8]));
+  run();
+  assert.deepEqual(received('b').map((d) => [d.channel, d.bytes[0]]), [['ack', 2], ['ack', 3], ['heartbeat', 9]]);
+  assert.equal(received('c').length, 1);
+  assert.equal(network.stats.channel('ack').dropped.scripted, 2);
+  assert.throws(() => network.dropNext('a', 'nobody', 'ack'), /nobody/);
+  assert.throws(() => network.dropNext('a', 'b', 'ack', 0), RangeError);
+});

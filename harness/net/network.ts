@@ -76,6 +76,8 @@ export class Network {
   private readonly serviceAddresses = new Map<string, number>();
   private readonly claimLog: ServiceClaim[] = [];
   private nextPartitionId = 1;
+  /** Scripted drops still to come, by `from>to/channel`. */
+  private readonly scriptedDrops = new Map<string, number>();
   /** Loss injected by a fault scenario on every link, on top of each link's own loss. */
   private faultLoss = 0;
   private faultDelayNs = 0;
@@ -338,6 +340,7 @@ export class Network {
     this.stats.countSent(channel, from, receiver, wire, bytes.length);
     const link = this.link(from, receiver);
     if (this.isCut(from, receiver)) return this.drop(id, from, receiver, channel, 'partition');
+    if (this.takeScriptedDrop(from, receiver, channel)) return this.drop(id, from, receiver, channel, 'scripted');
     const arrivalNs = this.transmit(link, wire);
     if (arrivalNs === undefined) return this.drop(id, from, receiver, channel, 'queue-full');
     if (this.sim.trace.on) this.sim.trace.record('net.send', from, { id, to: receiver, service: service ?? null, channel, bytes: bytes.length, wire });
@@ -353,6 +356,29 @@ export class Network {
       this.sim.scheduleAt(duplicateNs, () => this.arrive(id, from, receiver, service, channel, second, wire, sentNs, true));
     }
     return id;
+  }
+
+  /**
+   * Drops the next `count` messages sent from `from` to `to` on `channel`, whatever the link's loss:
+   * a scripted loss, so that a test can lose exactly the message a mechanism depends on (the new
+   * backup's one acknowledgment, say). Drops of one key add up.
+   */
+  dropNext(from: string, to: string, channel: Channel, count = 1): void {
+    if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`dropNext count ${count} must be an integer >= 1`);
+    this.host(from);
+    this.host(to);
+    const key = `${from}>${to}/${channel}`;
+    this.scriptedDrops.set(key, (this.scriptedDrops.get(key) ?? 0) + count);
+  }
+
+  private takeScriptedDrop(from: string, to: string, channel: Channel): boolean {
+    if (this.scriptedDrops.size === 0) return false;
+    const key = `${from}>${to}/${channel}`;
+    const remaining = this.scriptedDrops.get(key);
+    if (remaining === undefined) return false;
+    if (remaining <= 1) this.scriptedDrops.delete(key);
+    else this.scriptedDrops.set(key, remaining - 1);
+    return true;
   }
 
   /** Queues `wire` bytes on a link; returns the arrival time, or undefined if the queue is full. */

@@ -8,7 +8,7 @@ export function emptyCounters(): TrafficCounters {
     payloadBytesSent: 0,
     messagesDelivered: 0,
     bytesDelivered: 0,
-    dropped: { loss: 0, partition: 0, 'crashed-receiver': 0, 'crashed-sender': 0, 'queue-full': 0, 'no-route': 0 },
+    dropped: { loss: 0, partition: 0, 'crashed-receiver': 0, 'crashed-sender': 0, 'queue-full': 0, 'no-route': 0, scripted: 0 },
   };
 }
 

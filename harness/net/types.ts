@@ -94,7 +94,8 @@ export interface Delivery {
 export type DeliveryHandler = (delivery: Delivery) => void;
 
 /** Why a message did not arrive. */
-export type DropReason = 'loss' | 'partition' | 'crashed-receiver' | 'crashed-sender' | 'queue-full' | 'no-route';
+/** `scripted`: a drop a test or scenario asked for (`Network.dropNext`). */
+export type DropReason = 'loss' | 'partition' | 'crashed-receiver' | 'crashed-sender' | 'queue-full' | 'no-route' | 'scripted';
 
 /** Which way a partition cuts: both ways, or only messages from group `a` to group `b`. */
 export type PartitionDirection = 'both' | 'a-to-b';

@@ -66,7 +66,7 @@ export class World {
   readonly splitBrain: SplitBrainChecker;
   private readonly storageClients = new Map<string, StorageClient>();
   private readonly hostCreatedListeners: Array<(host: VmHost) => void> = [];
-  private readonly strategyEventListeners: Array<(event: TimedStrategyEvent) => void> = [];
+  private readonly declaredListeners: Array<(event: StrategyEvent) => void> = [];
   private readonly instructionsPerSecond: number;
 
   constructor(private readonly options: WorldOptions) {
@@ -168,9 +168,9 @@ export class World {
     this.hostCreatedListeners.push(listener);
   }
 
-  /** Calls `listener` for every strategy event declared from now on, sync points and backup-holds aside (fault triggers watch them). */
-  onStrategyEvent(listener: (event: TimedStrategyEvent) => void): void {
-    this.strategyEventListeners.push(listener);
+  /** Calls `listener` with every event a strategy declares (sync points included), as it is declared (scripted tests and fault triggers watch them). */
+  onDeclared(listener: (event: StrategyEvent) => void): void {
+    this.declaredListeners.push(listener);
   }
 
   livePolicy(vmHost: VmHost): HostPolicy {
@@ -201,6 +201,7 @@ export class World {
       livePolicy: (vmHost) => this.livePolicy(vmHost),
       random: (name) => this.sim.stream(`strategy.${name}`),
       declare: (event: StrategyEvent) => {
+        for (const listener of this.declaredListeners) listener(event);
         if (event.kind === 'sync-point') {
           const vmHost = this.hosts.get(event.host);
           if (vmHost === undefined) throw new Error(`sync-point on ${event.host}, which runs no machine`);
@@ -213,7 +214,6 @@ export class World {
         const timed = { ...event, timeNs: this.sim.nowNs };
         this.events.push(timed);
         if (this.sim.trace.on) this.sim.trace.record(`strategy.${event.kind}`, 'host' in event ? event.host : '-', {});
-        for (const listener of this.strategyEventListeners) listener(timed);
       },
     };
   }

@@ -71,6 +71,7 @@ export class BackupRole implements ReplaySource {
       pairing: this.pairing,
       heartbeatNs: options.heartbeatNs,
       failureTimeoutNs: options.failureTimeoutNs,
+      established: false,
       onSuspect: () => this.onPrimarySuspected(),
     });
   }

@@ -295,6 +295,7 @@ export class PrimaryRole implements PrimarySink {
       pairing: this.pairing,
       heartbeatNs: options.heartbeatNs,
       failureTimeoutNs: options.failureTimeoutNs,
+      established: true,
       onSuspect: () => this.onBackupSuspected(),
     });
   }

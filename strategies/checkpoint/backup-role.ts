@@ -32,6 +32,11 @@ export class BackupRole {
     readonly host: string,
     private readonly primaryHost: string,
     private readonly pairing: number,
+    /**
+     * Whether the primary's outputs wait on this backup: true for the initial pairing, and for a new
+     * backup once the primary says so (shared/pairing.ts). Until then it may not ask the flag.
+     */
+    private established: boolean,
   ) {}
 
   /** Starts watching the primary. */
@@ -43,6 +48,7 @@ export class BackupRole {
       pairing: this.pairing,
       heartbeatNs: options.heartbeatNs,
       failureTimeoutNs: options.failureTimeoutNs,
+      established: false,
       onSuspect: () => this.onPrimarySuspected(),
     });
   }
@@ -62,6 +68,8 @@ export class BackupRole {
   onBackupCheckpoint(from: string, message: CheckpointMessage): void {
     if (from !== this.primaryHost || message.pairing !== this.pairing || this.mode !== 'following') return;
     this.detector?.heard();
+    // The primary takes the second checkpoint only after the first one's ack reached it.
+    if (message.sequence > 1) this.established = true;
     if (message.sequence <= this.applied) return this.sendAck(message.sequence);
     if (message.sequence !== this.applied + 1) return;
     this.apply(message);
@@ -75,7 +83,9 @@ export class BackupRole {
   }
 
   onBackupHeartbeat(from: string, heartbeat: Heartbeat): void {
-    if (from === this.primaryHost && heartbeat.pairing === this.pairing) this.detector?.heard();
+    if (from !== this.primaryHost || heartbeat.pairing !== this.pairing) return;
+    this.detector?.heard();
+    if (heartbeat.established) this.established = true;
   }
 
   private apply(message: CheckpointMessage): void {
@@ -106,6 +116,8 @@ export class BackupRole {
     if (this.cluster.crashed(this.host) || this.mode !== 'following') return;
     const { context, options, figures } = this.cluster;
     context.declare({ kind: 'suspect', host: this.host, suspected: this.primaryHost });
+    // A half-built backup: the primary may still serve on the authority it won alone.
+    if (!this.established) return this.halt('suspected the primary before the pairing was established');
     this.mode = 'deciding';
     decideByTestAndSet(context.storageClient(this.host), this.cluster.flagOf(this.pairing), options.testAndSetAttempts, {
       stillDeciding: () => this.mode === 'deciding' && !this.cluster.crashed(this.host),

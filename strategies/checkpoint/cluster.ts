@@ -43,7 +43,7 @@ export class CheckpointCluster {
     const [primaryHost, backupHost] = this.context.replicaHosts;
     if (primaryHost === undefined || backupHost === undefined) throw new Error('checkpoint needs two replica hosts');
     const primary = PrimaryRole.boot(this, primaryHost, backupHost);
-    const backup = new BackupRole(this, backupHost, primaryHost, 0);
+    const backup = new BackupRole(this, backupHost, primaryHost, 0, true);
     this.roles.set(primaryHost, primary);
     this.roles.set(backupHost, backup);
     takeOverService(this.context.network, this.context.service, primaryHost);
@@ -118,7 +118,7 @@ export class CheckpointCluster {
     let role = this.roles.get(host);
     if (role === undefined) {
       if (message.sequence !== 1 || this.crashed(host)) return;
-      const backup = new BackupRole(this, host, delivery.from, message.pairing);
+      const backup = new BackupRole(this, host, delivery.from, message.pairing, false);
       this.roles.set(host, backup);
       backup.start();
       role = backup;

@@ -10,7 +10,7 @@ export const CHECKPOINT_PARAMETERS: readonly ParameterSpec[] = [
   FAILURE_TIMEOUT_PARAMETER,
   { name: 'memory-copy-mb-per-s', description: 'memory-copy rate that models the primary\'s pause while a checkpoint\'s dirty pages are copied', kind: 'number', default: 4000, min: 1, max: 1_000_000 },
   TEST_AND_SET_ATTEMPTS_PARAMETER,
-  { name: 'snapshot-attempts', description: 'sends of a new backup\'s first (full) checkpoint, one per failure timeout, before re-protection gives up and the primary decides through test-and-set', kind: 'integer', default: 4, min: 1, max: 1000 },
+  { name: 'snapshot-attempts', description: 'sends of a new backup\'s first (full) checkpoint, one per failure timeout, before re-protection gives up and the primary goes on alone (the spare never heard the pairing established, so it cannot go live)', kind: 'integer', default: 4, min: 1, max: 1000 },
 ];
 
 /** Resolved parameter values in the units the code uses. */

@@ -8,7 +8,7 @@
  * sees a state the backup could not resume from. Also here: the heartbeat detector watching the
  * backup, going on alone through test-and-set, and re-protection on a spare.
  */
-import { watchPeer } from '../shared/pairing.ts';
+import { Beacon, encodePairingHeartbeat, watchPeer } from '../shared/pairing.ts';
 import type { MachineOutput } from '../../harness/host/types.ts';
 import type { VmHost } from '../../harness/host/vm-host.ts';
 import type { Timer } from '../../harness/sim/simulation.ts';
@@ -21,7 +21,7 @@ import { RetriedSend, copyTimeNs } from '../shared/reprotect.ts';
 import { snapshotPageBytes } from '../shared/snapshot-codec.ts';
 import type { BackupRole } from './backup-role.ts';
 import type { CheckpointCluster } from './cluster.ts';
-import { CHANNEL_REPLICATION, type CheckpointAck, type Heartbeat, encodeCheckpoint } from './messages.ts';
+import { CHANNEL_HEARTBEAT, CHANNEL_REPLICATION, type CheckpointAck, type Heartbeat, encodeCheckpoint } from './messages.ts';
 import { PrimaryPolicy, type PrimaryOutputSink } from './policies.ts';
 
 type PrimaryMode =
@@ -70,6 +70,8 @@ export class PrimaryRole implements PrimaryOutputSink {
   /** Disk requests started and not completed: a checkpoint lists them for re-issue on go-live. */
   private readonly outstandingDisk = new Map<number, DiskRequest>();
   private snapshotSend: RetriedSend | undefined;
+  /** Heartbeats to a spare being brought up (re-protection), before its first ack. */
+  private beacon: Beacon | undefined;
   private reprotectStartNs = 0;
   private reprotectPauseNs = 0;
 
@@ -302,6 +304,7 @@ export class PrimaryRole implements PrimaryOutputSink {
       pairing: this.pairing,
       heartbeatNs: options.heartbeatNs,
       failureTimeoutNs: options.failureTimeoutNs,
+      established: true,
       onSuspect: () => this.onBackupSuspected(),
     });
   }
@@ -337,6 +340,7 @@ export class PrimaryRole implements PrimaryOutputSink {
     this.retransmitTimer?.cancel();
     this.retransmitTimer = undefined;
     this.snapshotSend?.cancel();
+    this.beacon?.stop();
     this.checkpointDue = false;
   }
 
@@ -383,7 +387,24 @@ export class PrimaryRole implements PrimaryOutputSink {
     this.acked = 0;
     this.reprotectStartNs = context.sim.nowNs;
     context.declare({ kind: 'reprotect-start', host: spare });
+    this.startBeacon(spare);
     this.takeCheckpoint();
+  }
+
+  /**
+   * Heartbeats to the spare while it is brought up, marked not established: they keep a spare that
+   * restored the first checkpoint waiting (its ack may be lost, the checkpoint sent again) without
+   * letting it contest the new pairing's flag (shared/pairing.ts).
+   */
+  private startBeacon(spare: string): void {
+    const { context, options } = this.cluster;
+    const heartbeat = encodePairingHeartbeat({ pairing: this.pairing, established: false });
+    this.beacon = new Beacon(context.sim, options.heartbeatNs, () => {
+      if (this.cluster.crashed(this.host) || this.mode !== 'reprotecting' || this.backupHost !== spare) return false;
+      context.network.send(this.host, spare, CHANNEL_HEARTBEAT, heartbeat);
+      return true;
+    });
+    this.beacon.start();
   }
 
   private sendFirstCheckpoint(pauseNs: TimeNs): void {
@@ -402,6 +423,7 @@ export class PrimaryRole implements PrimaryOutputSink {
   private onNewBackupUp(): void {
     const { context, figures } = this.cluster;
     this.snapshotSend?.acknowledged();
+    this.beacon?.stop();
     this.mode = 'protected';
     figures.reprotectNs.add(context.sim.nowNs - this.reprotectStartNs);
     figures.reprotectPauseNs.add(this.reprotectPauseNs);
@@ -411,12 +433,14 @@ export class PrimaryRole implements PrimaryOutputSink {
   }
 
   /**
-   * The spare never acknowledged. It may have restored the checkpoint and, cut off from here, be
-   * asking test-and-set itself: decide as for a lost backup, never simply go on alone.
+   * The spare never acknowledged the first checkpoint. Whatever it restored, it never heard that
+   * the pairing is established (only a protected primary says so), so it cannot contest the new
+   * pairing's flag and will abandon its copy: the primary keeps the authority it won and goes on
+   * alone (and tries the next spare), with no test-and-set a storage fault could make it lose.
    */
   private onReprotectFailed(): void {
     if (this.mode !== 'reprotecting') return;
-    this.cluster.context.declare({ kind: 'suspect', host: this.host, suspected: this.backupHost! });
-    this.decideAlone();
+    this.cluster.context.declare({ kind: 'reprotect-failed', host: this.backupHost! });
+    this.goOnAlone();
   }
 }

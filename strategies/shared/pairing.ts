@@ -4,10 +4,21 @@
  * and tags its heartbeats with its number. A flag re-armed for the next pairing could not keep a
  * stale replica of an earlier one out: still cut off by a partition, it would find the flag clear
  * and win it. A fresh flag per pairing never is asked by a replica of another pairing.
+ *
+ * A new pairing (re-protection onto a spare) is established only once the primary received the new
+ * backup's first acknowledgment: until then the primary holds the authority it won alone, and the
+ * new pairing's flag decides nothing. So a new backup that has not yet heard that its pairing is
+ * established (a primary heartbeat marked `established`) must never ask the flag: if it suspects
+ * the primary before, it abandons the half-built copy and halts. Otherwise a lost acknowledgment
+ * would let it win the untouched flag and go live while the primary still serves. The primary, for
+ * its part, heartbeats the spare from the start of re-protection (`Beacon`), so that a slow or
+ * retried snapshot does not make the spare give up.
  */
 import { ConfigError } from '../../harness/errors.ts';
 import { ByteReader, ByteWriter, DecodeError } from '../../harness/net/codec.ts';
 import type { ParameterSpec } from '../../harness/params.ts';
+import type { Simulation, Timer } from '../../harness/sim/simulation.ts';
+import type { TimeNs } from '../../harness/sim/types.ts';
 import type { StrategyContext } from '../types.ts';
 import { HeartbeatDetector } from './failure-detector.ts';
 
@@ -20,18 +31,24 @@ export function pairingFlag(serviceFlag: string, pairing: number): string {
 /** A heartbeat of a pairing: a sign of life from one side to the other (channel `heartbeat`). */
 export interface PairingHeartbeat {
   readonly pairing: number;
+  /**
+   * From the primary: its outputs wait on this backup (it received the backup's first ack), so the
+   * pairing's flag now decides failures. False from a primary still bringing the backup up, and
+   * always false from a backup.
+   */
+  readonly established: boolean;
 }
 
 const HEARTBEAT_TYPE = 3;
 
 export function encodePairingHeartbeat(heartbeat: PairingHeartbeat): Uint8Array {
-  return new ByteWriter(8).u8(HEARTBEAT_TYPE).u32(heartbeat.pairing).finish();
+  return new ByteWriter(8).u8(HEARTBEAT_TYPE).u32(heartbeat.pairing).bool(heartbeat.established).finish();
 }
 
 export function decodePairingHeartbeat(bytes: Uint8Array): PairingHeartbeat {
   const reader = new ByteReader(bytes);
   if (reader.u8() !== HEARTBEAT_TYPE) throw new DecodeError('not a heartbeat');
-  const heartbeat = { pairing: reader.u32() };
+  const heartbeat = { pairing: reader.u32(), established: reader.bool() };
   reader.end();
   return heartbeat;
 }
@@ -46,6 +63,8 @@ export interface PeerWatch {
   readonly heartbeatNs: number;
   /** Silence after which the peer is suspected. */
   readonly failureTimeoutNs: number;
+  /** Sent in every heartbeat: true from a primary whose outputs wait on this backup. */
+  readonly established: boolean;
   readonly onSuspect: () => void;
 }
 
@@ -55,7 +74,7 @@ export interface PeerWatch {
  */
 export function watchPeer(context: StrategyContext, watch: PeerWatch): HeartbeatDetector {
   const { network } = context;
-  const heartbeat = encodePairingHeartbeat({ pairing: watch.pairing });
+  const heartbeat = encodePairingHeartbeat({ pairing: watch.pairing, established: watch.established });
   const detector: HeartbeatDetector = new HeartbeatDetector(context.sim, {
     intervalNs: watch.heartbeatNs,
     timeoutNs: watch.failureTimeoutNs,
@@ -69,6 +88,39 @@ export function watchPeer(context: StrategyContext, watch: PeerWatch): Heartbeat
   return detector;
 }
 
+/**
+ * Heartbeats without suspicion: what a primary sends a spare it is bringing up. Whether the spare
+ * answers is decided by the bounded snapshot retries (reprotect.ts), not by a failure timeout,
+ * which a large snapshot on a slow link could outlast.
+ */
+export class Beacon {
+  private timer: Timer | undefined;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly intervalNs: TimeNs,
+    /** Sends one heartbeat; returns false once there is nobody to send for (a crashed host). */
+    private readonly send: () => boolean,
+  ) {
+    if (!Number.isSafeInteger(intervalNs) || intervalNs <= 0) throw new RangeError(`beacon interval ${intervalNs} ns must be an integer > 0`);
+  }
+
+  start(): void {
+    this.stop();
+    this.beat();
+  }
+
+  stop(): void {
+    this.timer?.cancel();
+    this.timer = undefined;
+  }
+
+  private beat(): void {
+    if (!this.send()) return this.stop();
+    this.timer = this.sim.timer(this.intervalNs, () => this.beat());
+  }
+}
+
 /** The heartbeat interval parameter; `role` says what else the strategy does on each tick. */
 export function heartbeatParameter(role: string): ParameterSpec {
   return { name: 'heartbeat-ms', description: `heartbeat interval on the replication link (each side)${role}`, kind: 'integer', default: 5, min: 1, max: 1000 };
@@ -76,7 +128,14 @@ export function heartbeatParameter(role: string): ParameterSpec {
 
 /** Failure detection and go-live parameters every pairing strategy shares. */
 export const FAILURE_TIMEOUT_PARAMETER: ParameterSpec = { name: 'failure-timeout-ms', description: 'silence after which a replica suspects its peer (longer than the heartbeat interval)', kind: 'integer', default: 50, min: 2, max: 60_000 };
-export const TEST_AND_SET_ATTEMPTS_PARAMETER: ParameterSpec = { name: 'test-and-set-attempts', description: 'test-and-set requests (after storage timeouts) before a replica gives up and halts', kind: 'integer', default: 10, min: 1, max: 1000 };
+/**
+ * A replica asking test-and-set holds no authority and lets nothing out, so asking longer is always
+ * safe, while giving up halts it for good: if its peer really failed, the service is lost. The
+ * default, 100 requests at the storage client's 50 ms timeout (5 s), outlasts a storage partition
+ * of the random scenario's fault phases (500 ms by default); with 10, a soak run whose primary was
+ * cut from storage for 560 ms while its backup crashed halted the last replica (issue 10).
+ */
+export const TEST_AND_SET_ATTEMPTS_PARAMETER: ParameterSpec = { name: 'test-and-set-attempts', description: 'test-and-set requests (one per storage timeout) before a replica gives up and halts', kind: 'integer', default: 100, min: 1, max: 1000 };
 
 /** Refuses a failure timeout that a single late heartbeat could trip. */
 export function checkFailureTimeout(strategy: string, heartbeatNs: number, failureTimeoutNs: number): void {

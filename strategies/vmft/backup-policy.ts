@@ -9,7 +9,7 @@
 import type { HardwareClock, HostPolicy, MachineInput, MachineOutput } from '../../harness/host/types.ts';
 import type { VmHost } from '../../harness/host/vm-host.ts';
 import type { DiskRequest, HartSlice } from '../../harness/vm/types.ts';
-import { type BoundaryEntry, isBoundaryEntry } from './log-entry.ts';
+import { type BoundaryEntry, type OutputKind, isBoundaryEntry } from './log-entry.ts';
 import { ReplayDivergence, type ReplayLog } from './replay-log.ts';
 
 /** What the backup policy tells its role. */
@@ -93,8 +93,13 @@ export class BackupPolicy implements HostPolicy {
     throw new Error('VM-FT replicates uniprocessor guests only: the hart interleaving is not logged');
   }
 
-  /** The backup's outputs never leave; disk requests are remembered for go-live. */
+  /**
+   * The backup's outputs never leave. Each one the world saw from the primary is marked in the log
+   * at the same count: the replay must produce it there. Disk requests are remembered for go-live.
+   */
   onOutput(output: MachineOutput): void {
+    const marked = markedOutput(output);
+    if (marked !== undefined) this.replayed(() => this.replay.popOutput(marked, output.retired).retired);
     if (output.kind !== 'disk') return;
     if (this.pendingDisk.size >= MAX_PENDING_DISK) throw new Error(`backup ${this.vmHost.name}: more than ${MAX_PENDING_DISK} disk requests in flight`);
     this.pendingDisk.set(output.request.id, output.request);
@@ -121,4 +126,11 @@ export class BackupPolicy implements HostPolicy {
         return { kind: 'timer', hart: entry.hart };
     }
   }
+}
+
+/** The kind under which the primary marks `output` in the log, or undefined for one it does not mark. */
+export function markedOutput(output: MachineOutput): OutputKind | undefined {
+  if (output.kind === 'frame') return 'frame';
+  if (output.kind === 'disk' && output.request.operation === 'write') return 'disk-write';
+  return undefined;
 }

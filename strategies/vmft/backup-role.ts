@@ -43,6 +43,11 @@ export class BackupRole implements BackupReplayListener {
     private readonly epoch: number,
     createMachine: (platform: Platform) => Machine,
     start: BackupStart,
+    /**
+     * Whether the primary's outputs wait on this backup: true for the initial pairing, and for a new
+     * backup once the primary says so (shared/pairing.ts). Until then it may not ask the flag.
+     */
+    private established: boolean,
   ) {
     this.replay = new ReplayLog(start.retired);
     this.vmHost = cluster.context.createVmHost(host, createMachine, (vmHost) => (this.policy = new BackupPolicy(vmHost, this.replay, this)));
@@ -61,7 +66,7 @@ export class BackupRole implements BackupReplayListener {
       timeoutNs: options.failureTimeoutNs + options.backupGraceNs,
       sendHeartbeat: () => {
         if (this.cluster.crashed(this.host)) return this.detector?.stop();
-        context.network.send(this.host, this.primaryHost, CHANNEL_HEARTBEAT, encodeHeartbeat({ epoch: this.epoch, receivedSequence: this.replay.receivedSequence }));
+        context.network.send(this.host, this.primaryHost, CHANNEL_HEARTBEAT, encodeHeartbeat({ epoch: this.epoch, receivedSequence: this.replay.receivedSequence, established: false }));
       },
       onSuspect: () => this.onPrimarySuspected(),
     });
@@ -84,7 +89,9 @@ export class BackupRole implements BackupReplayListener {
   }
 
   onBackupHeartbeat(from: string, heartbeat: Heartbeat): void {
-    if (from === this.primaryHost && heartbeat.epoch === this.epoch) this.detector?.heard();
+    if (from !== this.primaryHost || heartbeat.epoch !== this.epoch) return;
+    this.detector?.heard();
+    if (heartbeat.established) this.established = true;
   }
 
   /** The snapshot came again (our ack was lost): acknowledge again. */
@@ -131,6 +138,8 @@ export class BackupRole implements BackupReplayListener {
   private onPrimarySuspected(): void {
     if (this.cluster.crashed(this.host) || this.mode !== 'following') return;
     this.cluster.context.declare({ kind: 'suspect', host: this.host, suspected: this.primaryHost });
+    // A half-built backup: the primary may still serve on the authority it won alone.
+    if (!this.established) return this.halt('suspected the primary before the pairing was established');
     this.mode = 'draining';
     this.replay.draining = true;
     this.vmHost.wake();

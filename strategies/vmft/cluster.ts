@@ -45,7 +45,7 @@ export class VmftCluster {
     const [primaryHost, backupHost] = this.context.replicaHosts;
     if (primaryHost === undefined || backupHost === undefined) throw new Error('vmft needs two replica hosts');
     const primary = PrimaryRole.boot(this, primaryHost, backupHost);
-    const backup = new BackupRole(this, backupHost, primaryHost, 0, (platform) => this.context.bootMachine(platform), { retired: 0, pendingDisk: [], timerCompare: [] });
+    const backup = new BackupRole(this, backupHost, primaryHost, 0, (platform) => this.context.bootMachine(platform), { retired: 0, pendingDisk: [], timerCompare: [] }, true);
     this.roles.set(primaryHost, primary);
     this.roles.set(backupHost, backup);
     takeOverService(this.context.network, this.context.service, primaryHost);
@@ -134,7 +134,7 @@ export class VmftCluster {
       retired,
       pendingDisk: message.pendingDisk,
       timerCompare,
-    });
+    }, false);
     this.roles.set(host, backup);
     backup.start();
   }

@@ -2,7 +2,8 @@
  * VM-FT log entries and their encoding. The lecture: "While primary was executing deterministic
  * instruction '100', interrupt arrived. It sends to backup through logging channel with something
  * like {100, Interrupt, data1}". An entry is (primary retired count, kind, data) for every input
- * delivered, every non-deterministic read, and a PROGRESS mark at each heartbeat.
+ * delivered, every non-deterministic read, every output the world sees, and a PROGRESS mark at
+ * each heartbeat.
  *
  * Order at one count: inputs are delivered at the boundary *before* instruction `retired`, reads
  * happen *during* it, so at equal counts inputs (and PROGRESS marks, which are boundaries too) come
@@ -26,21 +27,34 @@ export type LogEntry =
   /** A read of a hart's cycle counter. */
   | { readonly kind: 'cycle'; readonly retired: number; readonly hart: number; readonly value: number }
   /** A read of the entropy register. */
-  | { readonly kind: 'entropy'; readonly retired: number; readonly value: number };
+  | { readonly kind: 'entropy'; readonly retired: number; readonly value: number }
+  /**
+   * A client frame or disk write produced during instruction `retired`. It carries no data (the
+   * backup's guest produces the same output): it extends the log to the output, so that a backup
+   * going live replays at least to it before anything new (a timer interrupt) can happen — the
+   * paper's output requirement, "until the backup VM has received all information that will allow
+   * it to replay execution at least to the point of that output operation" (VMware FT §2.2).
+   */
+  | { readonly kind: 'output'; readonly retired: number; readonly output: OutputKind };
+
+/** Outputs marked in the log: what the world sees. */
+export type OutputKind = 'frame' | 'disk-write';
 
 export type LogEntryKind = LogEntry['kind'];
 /** Kinds delivered at an instruction boundary (the backup must stop exactly there). */
 export type BoundaryEntry = Extract<LogEntry, { kind: 'frame' | 'disk' | 'timer' | 'progress' }>;
 /** Kinds consumed during an instruction. */
 export type ReadEntry = Extract<LogEntry, { kind: 'time' | 'cycle' | 'entropy' }>;
+export type OutputEntry = Extract<LogEntry, { kind: 'output' }>;
 
-export const LOG_ENTRY_KINDS: readonly LogEntryKind[] = ['frame', 'disk', 'timer', 'progress', 'time', 'cycle', 'entropy'];
+export const LOG_ENTRY_KINDS: readonly LogEntryKind[] = ['frame', 'disk', 'timer', 'progress', 'time', 'cycle', 'entropy', 'output'];
 
 export function isBoundaryEntry(entry: LogEntry): entry is BoundaryEntry {
   return entry.kind === 'frame' || entry.kind === 'disk' || entry.kind === 'timer' || entry.kind === 'progress';
 }
 
-const KIND_CODES: Readonly<Record<LogEntryKind, number>> = { frame: 1, disk: 2, timer: 3, progress: 4, time: 5, cycle: 6, entropy: 7 };
+const KIND_CODES: Readonly<Record<LogEntryKind, number>> = { frame: 1, disk: 2, timer: 3, progress: 4, time: 5, cycle: 6, entropy: 7, output: 8 };
+const OUTPUT_CODES: Readonly<Record<OutputKind, number>> = { frame: 1, 'disk-write': 2 };
 
 /** Bytes a count delta may take at most (a varint of a safe integer). */
 const MAX_VARINT_BYTES = 8;
@@ -102,6 +116,9 @@ export function writeEntry(writer: ByteWriter, entry: LogEntry, previousRetired:
     case 'entropy':
       writer.u32(entry.value);
       return;
+    case 'output':
+      writer.u8(OUTPUT_CODES[entry.output]);
+      return;
   }
 }
 
@@ -134,6 +151,12 @@ export function readEntry(reader: ByteReader, previousRetired: number): LogEntry
       return { kind: 'cycle', retired, hart: reader.u8(), value: readVarint(reader) };
     case KIND_CODES.entropy:
       return { kind: 'entropy', retired, value: reader.u32() };
+    case KIND_CODES.output: {
+      const output = reader.u8();
+      if (output === OUTPUT_CODES.frame) return { kind: 'output', retired, output: 'frame' };
+      if (output === OUTPUT_CODES['disk-write']) return { kind: 'output', retired, output: 'disk-write' };
+      throw new DecodeError(`unknown output kind ${output} in a log entry`);
+    }
     default:
       throw new DecodeError(`unknown log entry kind ${code}`);
   }
@@ -168,8 +191,10 @@ export function entryBufferBytes(entry: LogEntry): number {
       return header + 1 + MAX_VARINT_BYTES;
     case 'entropy':
       return header + 4;
+    case 'output':
+      return header + 1;
   }
 }
 
-/** The most buffer space one read entry takes: how much room one more instruction may need. */
+/** The most buffer space one read (or output) entry takes: how much room one more instruction may need. */
 export const MAX_READ_ENTRY_BYTES = 1 + MAX_VARINT_BYTES + 1 + MAX_VARINT_BYTES;

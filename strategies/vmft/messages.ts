@@ -35,10 +35,15 @@ export interface LogAck {
   readonly replayedRetired: number;
 }
 
-/** A heartbeat; the backup's carries the highest contiguous sequence it received (for retransmission). */
+/**
+ * A heartbeat; the backup's carries the highest contiguous sequence it received (for
+ * retransmission), the primary's whether the pairing is established (shared/pairing.ts: its outputs
+ * wait on this backup, which may contest the epoch's flag from then on).
+ */
 export interface Heartbeat {
   readonly epoch: number;
   readonly receivedSequence: number;
+  readonly established: boolean;
 }
 
 /** The machine of a new backup, and the disk requests in flight on the primary when it was taken. */
@@ -114,13 +119,13 @@ export function decodeAck(bytes: Uint8Array): LogAck {
 }
 
 export function encodeHeartbeat(heartbeat: Heartbeat): Uint8Array {
-  return new ByteWriter(16).u8(TYPE_HEARTBEAT).u32(heartbeat.epoch).u64(heartbeat.receivedSequence).finish();
+  return new ByteWriter(16).u8(TYPE_HEARTBEAT).u32(heartbeat.epoch).u64(heartbeat.receivedSequence).bool(heartbeat.established).finish();
 }
 
 export function decodeHeartbeat(bytes: Uint8Array): Heartbeat {
   const reader = new ByteReader(bytes);
   if (reader.u8() !== TYPE_HEARTBEAT) throw new DecodeError('not a heartbeat');
-  const heartbeat = { epoch: reader.u32(), receivedSequence: reader.u64() };
+  const heartbeat = { epoch: reader.u32(), receivedSequence: reader.u64(), established: reader.bool() };
   reader.end();
   return heartbeat;
 }

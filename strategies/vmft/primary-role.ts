@@ -11,8 +11,9 @@ import type { DiskRequest, MachineSnapshot } from '../../harness/vm/types.ts';
 import { HeartbeatDetector } from '../shared/failure-detector.ts';
 import { decideByTestAndSet, takeOverService } from '../shared/go-live.ts';
 import { OutputHold } from '../shared/output-hold.ts';
+import { Beacon } from '../shared/pairing.ts';
 import { RetriedSend, pauseAndSnapshot } from '../shared/reprotect.ts';
-import type { BackupPolicy } from './backup-policy.ts';
+import { type BackupPolicy, markedOutput } from './backup-policy.ts';
 import type { VmftCluster } from './cluster.ts';
 import { type LogEntry, MAX_READ_ENTRY_BYTES } from './log-entry.ts';
 import { CHANNEL_HEARTBEAT, CHANNEL_REPLICATION, type Heartbeat, type LogAck, MAX_BATCH_ENTRIES, encodeHeartbeat, encodeLogBatch, encodeSnapshotMessage } from './messages.ts';
@@ -60,6 +61,8 @@ export class PrimaryRole implements PrimaryLogSink {
   /** Re-protection in progress. */
   private snapshotSend: RetriedSend | undefined;
   private snapshotSent = false;
+  /** Heartbeats to the spare being brought up, before its first ack. */
+  private beacon: Beacon | undefined;
   private reprotectStartNs = 0;
   private reprotectPauseNs = 0;
   /** The last `backup-holds` point declared (they only grow). */
@@ -155,9 +158,12 @@ export class PrimaryRole implements PrimaryLogSink {
     if (this.mode === 'halted') return;
     if (output.kind === 'console') return this.vmHost.release(output);
     if (output.kind === 'disk') this.outstandingDisk.set(output.request.id, output.request);
-    const ruled = output.kind === 'frame' || output.request.operation === 'write';
-    if (!ruled) return this.vmHost.release(output);
+    const marked = markedOutput(output);
+    if (marked === undefined) return this.vmHost.release(output);
     const log = this.log;
+    // The backup must replay up to this output before it may go live (log-entry.ts, 'output');
+    // flow control left room for one entry in this instruction.
+    if (log !== undefined) this.append({ kind: 'output', retired: output.retired, output: marked }, output.timeNs);
     if (log === undefined || !this.cluster.variant.outputRule) return this.hold.submit(output, 0, 0);
     this.hold.submit(output, log.lastSequence, log.ackedSequence);
     if (this.hold.size > 0) this.scheduleFlush(output.timeNs);
@@ -313,7 +319,7 @@ export class PrimaryRole implements PrimaryLogSink {
       timeoutNs: options.failureTimeoutNs,
       sendHeartbeat: () => {
         if (this.cluster.crashed(this.host)) return this.detector?.stop();
-        context.network.send(this.host, backupHost, CHANNEL_HEARTBEAT, encodeHeartbeat({ epoch: this.epoch, receivedSequence: 0 }));
+        context.network.send(this.host, backupHost, CHANNEL_HEARTBEAT, encodeHeartbeat({ epoch: this.epoch, receivedSequence: 0, established: true }));
         this.appendProgress();
         this.retransmitIfLost();
       },
@@ -355,6 +361,7 @@ export class PrimaryRole implements PrimaryLogSink {
     this.log = undefined;
     this.backupHost = undefined;
     this.detector?.stop();
+    this.beacon?.stop();
     this.flushTimer?.cancel();
     this.flushTimer = undefined;
     this.snapshotSend?.cancel();
@@ -367,6 +374,7 @@ export class PrimaryRole implements PrimaryLogSink {
   private halt(reason: string): void {
     this.mode = 'halted';
     this.detector?.stop();
+    this.beacon?.stop();
     this.flushTimer?.cancel();
     this.hold.discardAll();
     this.log = undefined;
@@ -404,8 +412,25 @@ export class PrimaryRole implements PrimaryLogSink {
       if (this.mode !== 'reprotecting' || this.backupHost !== spare) return;
       this.snapshotSend = new RetriedSend(context.sim, () => this.sendSnapshot(spare, message!), options.failureTimeoutNs, options.snapshotAttempts, () => this.onReprotectFailed());
       this.snapshotSend.start();
+      this.startBeacon(spare);
     };
     pauseAndSnapshot(context.sim, this.vmHost, options.memoryCopyBytesPerSecond, taken, resumed);
+  }
+
+  /**
+   * Heartbeats to the spare while it is brought up, marked not established: they keep a spare that
+   * restored the snapshot waiting (its ack may be lost, the snapshot sent again) without letting it
+   * contest the new epoch's flag (shared/pairing.ts).
+   */
+  private startBeacon(spare: string): void {
+    const { context, options } = this.cluster;
+    const heartbeat = encodeHeartbeat({ epoch: this.epoch, receivedSequence: 0, established: false });
+    this.beacon = new Beacon(context.sim, options.heartbeatNs, () => {
+      if (this.cluster.crashed(this.host) || this.mode !== 'reprotecting' || this.backupHost !== spare) return false;
+      context.network.send(this.host, spare, CHANNEL_HEARTBEAT, heartbeat);
+      return true;
+    });
+    this.beacon.start();
   }
 
   private sendSnapshot(spare: string, message: Uint8Array): void {
@@ -419,6 +444,7 @@ export class PrimaryRole implements PrimaryLogSink {
   private onNewBackupUp(): void {
     const { context, figures } = this.cluster;
     this.snapshotSend?.acknowledged();
+    this.beacon?.stop();
     this.mode = 'protected';
     figures.reprotectNs.add(context.sim.nowNs - this.reprotectStartNs);
     figures.reprotectPauseNs.add(this.reprotectPauseNs);
@@ -429,12 +455,15 @@ export class PrimaryRole implements PrimaryLogSink {
     this.startDetector();
   }
 
+  /**
+   * The spare never acknowledged the snapshot. Whatever it restored, it never heard that the epoch
+   * is established (only a protected primary says so), so it cannot contest the epoch's flag and
+   * will abandon its copy: the primary keeps the authority it won and goes on alone (and tries the
+   * next spare), with no test-and-set a storage fault could make it lose.
+   */
   private onReprotectFailed(): void {
     if (this.mode !== 'reprotecting') return;
-    // A spare that never got the snapshot cannot go live; one that did may have restored it and,
-    // cut off from here, be asking test-and-set itself: decide as for a lost backup.
-    if (!this.snapshotSent) return this.goOnAlone();
-    this.cluster.context.declare({ kind: 'suspect', host: this.host, suspected: this.backupHost! });
-    this.decideAlone();
+    this.cluster.context.declare({ kind: 'reprotect-failed', host: this.backupHost! });
+    this.goOnAlone();
   }
 }

@@ -5,7 +5,7 @@
  * next entry (not received yet) might be an interrupt at that very count. It must also stop exactly
  * at every boundary entry (an input or a PROGRESS mark) to deliver it there.
  */
-import { type LogEntry, type ReadEntry, entryBufferBytes, isBoundaryEntry } from './log-entry.ts';
+import { type LogEntry, type OutputEntry, type OutputKind, type ReadEntry, entryBufferBytes, isBoundaryEntry } from './log-entry.ts';
 
 /** The backup's replay departed from the log: a bug to surface, never to swallow. */
 export class ReplayDivergence extends Error {
@@ -83,8 +83,8 @@ export class ReplayLog {
 
   /**
    * How far the backup's machine (now at `current`) may run: to the next boundary entry, and never
-   * past the last entry received. While draining, past it by one instruction if only reads at that
-   * count are left, and not at all once everything is replayed.
+   * past the last entry received. While draining, past it by one instruction if only reads or
+   * outputs at that count are left, and not at all once everything is replayed.
    */
   limit(current: number): number {
     const nextBoundary = this.boundaryHead < this.boundaries.length ? this.boundaries[this.boundaryHead]! : Infinity;
@@ -117,6 +117,16 @@ export class ReplayLog {
       throw new ReplayDivergence(`a ${kind} read at instruction ${retired}, but the log's next entry is ${next.kind} at ${next.retired}`);
     }
     return this.pop() as Extract<ReadEntry, { kind: K }>;
+  }
+
+  /** The next entry, which must mark an output of `output` kind produced during instruction `retired`. */
+  popOutput(output: OutputKind, retired: number): OutputEntry {
+    const next = this.peek();
+    if (next === undefined) throw new ReplayDivergence(`a ${output} output at instruction ${retired}, but the log has nothing left`);
+    if (next.kind !== 'output' || next.output !== output || next.retired !== retired) {
+      throw new ReplayDivergence(`a ${output} output at instruction ${retired}, but the log's next entry is ${next.kind === 'output' ? `a ${next.output} output` : next.kind} at ${next.retired}`);
+    }
+    return this.pop() as OutputEntry;
   }
 
   private compact(): void {
