@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { readCsv } from '../harness/report/csv.ts';
 import { toCsv } from '../harness/report/tables.ts';
+import { withSyntheticIntervals } from '../harness/report/test-rows.ts';
 
 const root = resolve(fileURLToPath(import.meta.url), '../..');
 const notebooks = readdirSync(join(root, 'notebooks')).filter((name) => name.endsWith('.ipynb')).sort();
@@ -55,13 +56,7 @@ function inlineImages(executed: string): number {
  */
 function resultsWithIntervals(folder: string): void {
   for (const name of readdirSync(join(root, 'results')).filter((file) => file.endsWith('.csv'))) {
-    const rows = readCsv(join(root, 'results', name)).map((row) => {
-      const extra: Record<string, number> = { seeds: 5 };
-      for (const [column, value] of Object.entries(row)) {
-        if (typeof value === 'number') Object.assign(extra, { [`${column}Ci95Low`]: value * 0.9, [`${column}Ci95High`]: value * 1.1 });
-      }
-      return { ...row, ...extra };
-    });
+    const rows = withSyntheticIntervals(readCsv(join(root, 'results', name)));
     writeFileSync(join(folder, name), toCsv(rows, Object.keys(rows[0] ?? {})));
   }
 }

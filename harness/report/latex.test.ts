@@ -10,7 +10,8 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { experiments } from '../bench/experiments/index.ts';
 import { readCsv } from './csv.ts';
-import { toLatex, type Row } from './tables.ts';
+import { toLatex } from './tables.ts';
+import { withSyntheticIntervals } from './test-rows.ts';
 
 const results = resolve(fileURLToPath(import.meta.url), '../../../results');
 
@@ -21,20 +22,6 @@ function missingTex(): string | false {
   const kpse = spawnSync('kpsewhich', ['booktabs.sty', 'siunitx.sty'], { encoding: 'utf8' });
   if (kpse.stdout.trim().split('\n').length < 2) return 'booktabs or siunitx missing from the TeX installation (Debian: texlive-latex-recommended, texlive-science)';
   return false;
-}
-
-/** Every row's numeric columns with a 95 % interval around them, as a multi-seed sweep writes them. */
-function withIntervals(rows: readonly Row[]): Row[] {
-  return rows.map((row) => {
-    const extra: Record<string, number> = { seeds: 5 };
-    for (const [column, value] of Object.entries(row)) {
-      if (typeof value === 'number') {
-        extra[`${column}Ci95Low`] = value * 0.9;
-        extra[`${column}Ci95High`] = value * 1.1;
-      }
-    }
-    return { ...row, ...extra };
-  });
 }
 
 /** Compiles `tables` in one article with booktabs and siunitx; the TeX log's tail on failure. */
@@ -57,7 +44,7 @@ test('every experiment\'s LaTeX table compiles with booktabs and siunitx, single
   for (const experiment of experiments) {
     const path = join(results, `${experiment.name}.csv`);
     const rows = existsSync(path) ? readCsv(path) : [Object.fromEntries(experiment.columns.map((column, index) => [column, index + 0.5]))];
-    tables.push(`% ${experiment.name}\n${toLatex(rows, experiment.columns)}`, toLatex(withIntervals(rows), [...experiment.columns, 'seeds']));
+    tables.push(`% ${experiment.name}\n${toLatex(rows, experiment.columns)}`, toLatex(withSyntheticIntervals(rows), [...experiment.columns, 'seeds']));
   }
   const { ok, log } = compile(tables);
   assert.ok(ok, `pdflatex failed:\n${log}`);

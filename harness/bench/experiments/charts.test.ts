@@ -8,6 +8,7 @@ import { inspectChart, type ChartScene } from '../../report/chart.ts';
 import { readCsv } from '../../report/csv.ts';
 import { STRATEGY_STYLES, strategyStyle } from '../../report/palette.ts';
 import type { Row } from '../../report/tables.ts';
+import { withSyntheticIntervals } from '../../report/test-rows.ts';
 import { experiments } from './index.ts';
 import { COLUMN_WIDTH_PX, PAGE_WIDTH_PX, type ChartMeta } from './shared.ts';
 
@@ -17,22 +18,6 @@ const results = resolve(fileURLToPath(import.meta.url), '../../../../results');
 function committedRows(name: string): Row[] | undefined {
   const path = join(results, `${name}.csv`);
   return existsSync(path) ? readCsv(path) : undefined;
-}
-
-/**
- * Rows in the multi-seed shape: every numeric column `m` gains `mCi95Low` and `mCi95High` around
- * it and a `seeds` column, as the per-cell CSV of a multi-seed sweep holds them.
- */
-function withIntervals(rows: readonly Row[]): Row[] {
-  return rows.map((row) => {
-    const extra: Record<string, number> = { seeds: 5 };
-    for (const [column, value] of Object.entries(row)) {
-      if (typeof value !== 'number' || column.endsWith('Ci95Low') || column.endsWith('Ci95High')) continue;
-      extra[`${column}Ci95Low`] = value * 0.9;
-      extra[`${column}Ci95High`] = value * 1.1;
-    }
-    return { ...row, ...extra };
-  });
 }
 
 /** Every way a chart can fail to show its data, as a list of problems (empty when it shows it). */
@@ -62,7 +47,7 @@ for (const experiment of experiments) {
   });
 
   test(`${experiment.name}: with 95 % intervals over seeds the chart draws them as visible rules`, { skip: committed === undefined ? `no results/${experiment.name}.csv yet` : false }, async () => {
-    const rows = withIntervals(committed ?? []);
+    const rows = withSyntheticIntervals(committed ?? []);
     const spec = experiment.chart(rows);
     const scene = await inspectChart(spec);
     assert.deepEqual(problems(spec, scene, rows), []);
