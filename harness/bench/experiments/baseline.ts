@@ -2,6 +2,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Row } from '../../report/tables.ts';
 import { workloads } from '../../../workloads/registry.ts';
 import type { Cell, Experiment } from '../experiment.ts';
+import { chartOf, intervalLayers, logTicks, noteLayer, valueFilter, withNotes } from './shared.ts';
 
 /** Operations per workload run: enough for stable percentiles, small enough for a quick sweep. */
 const OPERATIONS: Readonly<Record<string, number>> = { 'cpu-bound': 20 };
@@ -40,17 +41,28 @@ export const baseline: Experiment = {
     };
   },
   chart(rows): TopLevelSpec {
-    return {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      data: { values: rows as Row[] },
-      title: 'Workloads without replication: median client latency',
-      width: 360,
-      height: 200,
-      mark: 'bar',
-      encoding: {
-        y: { field: 'workload', type: 'nominal', sort: '-x', title: null },
-        x: { field: 'latencyP50Us', type: 'quantitative', title: 'median latency (µs)', scale: { type: 'log' } },
+    // Points, not bars, on the log axis: a bar from zero has no length on a log scale. p50 and
+    // p99 share the row of their workload; the spread between them is the tail.
+    const notes = withNotes(rows, 'latencyP50Us');
+    const position = { y: { field: 'workload', type: 'nominal', title: null, sort: { field: 'latencyP50Us', order: 'ascending' } } };
+    const ticks = logTicks(rows.flatMap((row) => [row.latencyP50Us, row.latencyP99Us, row.latencyP99UsCi95High]));
+    const x = { type: 'quantitative', title: 'client latency (µs, log scale)', scale: { type: 'log', domain: ticks.domain }, axis: { values: ticks.values, format: ',' } };
+    const legend = { title: null, orient: 'bottom' };
+    const percentile = (field: string, label: string) => [
+      ...intervalLayers(notes, field, 'x', position),
+      {
+        transform: [valueFilter(field)],
+        mark: { type: 'point', filled: true, size: 50, opacity: 0.85 },
+        encoding: {
+          ...position,
+          x: { field, ...x },
+          color: { value: label === 'median' ? '#222222' : '#999999' },
+          shape: { datum: label, type: 'nominal', scale: { domain: ['median', 'p99'], range: ['circle', 'diamond'] }, legend },
+        },
       },
-    };
+    ];
+    return chartOf(notes, 'Without replication: client latency', {
+      layer: [...percentile('latencyP50Us', 'median'), ...percentile('latencyP99Us', 'p99'), noteLayer(position)],
+    }, ['workload'], { width: 200, height: 170, fit: 'column' });
   },
 };

@@ -3,6 +3,7 @@ import type { Row } from '../../report/tables.ts';
 import type { CheckerName, Verdicts } from '../../runner/types.ts';
 import { strategies } from '../../../strategies/registry.ts';
 import type { Cell, Experiment } from '../experiment.ts';
+import { OUTCOME_COLOURS } from '../../report/palette.ts';
 import { chartOf, faultRunSettings } from './shared.ts';
 
 /** The correct strategy a mutant was derived from: the longest correct strategy name it starts with. */
@@ -49,13 +50,23 @@ export const mutants: Experiment = {
     return { ...cell.labels, value, caught: value === 'fail' };
   },
   chart(rows): TopLevelSpec {
-    return chartOf(rows, 'Known-broken strategies: caught by the checkers?', {
-      mark: { type: 'rect' },
-      encoding: {
-        y: { field: 'strategy', type: 'nominal', title: null },
-        x: { field: 'verdict', type: 'nominal', title: 'verdict that must catch it' },
-        color: { field: 'caught', type: 'nominal', scale: { domain: [true, false], range: ['#c0392b', '#27ae60'] }, title: 'violation found' },
-      },
-    }, { width: 200, height: 120 });
+    // Each run is a labelled cell: a mutant the checker caught, a correct strategy it passed, or
+    // the two failures of the suite itself — a mutant missed, a correct run flagged.
+    const outcomes = rows.map((row) => ({ ...row, outcome: outcomeOf(row) }));
+    const domain = Object.keys(OUTCOME_COLOURS);
+    const position = { y: { field: 'strategy', type: 'nominal', title: null, sort: null }, x: { field: 'verdict', type: 'nominal', title: 'verdict that must catch it', axis: { labelAngle: 0 } } };
+    return chartOf(outcomes, 'Known-broken strategies: caught by the checkers?', {
+      layer: [
+        { mark: { type: 'rect', stroke: 'white', strokeWidth: 2 }, encoding: { ...position, color: { field: 'outcome', type: 'nominal', scale: { domain, range: domain.map((name) => OUTCOME_COLOURS[name]) }, legend: null } } },
+        { mark: { type: 'text', fontSize: 10, color: 'black' }, encoding: { ...position, text: { field: 'outcome', type: 'nominal' } } },
+      ],
+    }, ['strategy', 'scenario', 'verdict'], { width: 210, height: { step: 22 } as unknown as number });
   },
 };
+
+/** What a mutants row means: caught or missed for a known-broken strategy, passed or false alarm for a correct one. */
+function outcomeOf(row: Row): string {
+  const correct = row.flaw === '(correct)';
+  if (correct) return row.caught === true ? 'false alarm' : 'passed';
+  return row.caught === true ? 'caught' : 'missed';
+}

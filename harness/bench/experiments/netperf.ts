@@ -2,7 +2,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Row } from '../../report/tables.ts';
 import type { Cell, Experiment } from '../experiment.ts';
 import { reportOrUnsupported } from './replication-cost.ts';
-import { chartOf, rounded } from './shared.ts';
+import { chartOf, intervalLayers, noteLayer, rounded, strategyColour, valueFilter, withNotes } from './shared.ts';
 
 const CHUNK_BYTES = 2000;
 /**
@@ -62,14 +62,21 @@ export const netperf: Experiment = {
     };
   },
   chart(rows): TopLevelSpec {
-    return chartOf(rows, 'net-bulk (netperf): payload throughput', {
-      mark: 'bar',
-      encoding: {
-        x: { field: 'mode', type: 'nominal', title: null },
-        xOffset: { field: 'setup', type: 'nominal' },
-        y: { field: 'payloadMbitPerSec', type: 'quantitative', title: 'payload (Mbit/s)' },
-        color: { field: 'setup', type: 'nominal', title: null },
+    // Horizontal bars, one per setup, coloured by strategy (the setup names which one: "none" or
+    // "vmft, …"), so a setup that did not run is a labelled note at zero, never a zero bar.
+    const strategyRows = withNotes(rows, 'payloadMbitPerSec').map((row) => ({ ...row, strategy: row.strategy ?? String(row.setup).split(',')[0] ?? String(row.setup) }));
+    const position = { y: { field: 'setup', type: 'nominal', title: null, sort: SETUPS.map((entry) => entry.setup) } };
+    return chartOf(strategyRows, 'net-bulk (netperf): payload throughput', {
+      facet: { column: { field: 'mode', type: 'nominal', title: null, header: { labelFontSize: 11, labelFontWeight: 'bold' } } },
+      spec: {
+        width: 200,
+        height: 90,
+        layer: [
+          { transform: [valueFilter('payloadMbitPerSec')], mark: { type: 'bar', height: { band: 0.7 } }, encoding: { ...position, x: { field: 'payloadMbitPerSec', type: 'quantitative', title: 'payload (Mbit/s)', scale: { domainMin: 0 } }, color: strategyColour(strategyRows, 'strategy', null) } },
+          ...intervalLayers(strategyRows, 'payloadMbitPerSec', 'x', position),
+          noteLayer(position),
+        ],
       },
-    });
+    }, ['mode', 'setup']);
   },
 };

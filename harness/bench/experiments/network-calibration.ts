@@ -4,6 +4,8 @@ import { Network } from '../../net/network.ts';
 import type { Row } from '../../report/tables.ts';
 import { Simulation } from '../../sim/simulation.ts';
 import type { Cell, Experiment } from '../experiment.ts';
+import { LINK_COLOURS } from '../../report/palette.ts';
+import { chartOf, intervalLayers, logTicks } from './shared.ts';
 
 const LINK_SPEEDS_BITS_PER_SEC = [1e9, 1e10];
 const MESSAGE_SIZES_BYTES = [64, 512, 1448, 8192, 65_536, 1_048_576];
@@ -52,18 +54,16 @@ export const networkCalibration: Experiment = {
     return measure(seed, Number(cell.labels.linkGbitPerSec) * 1e9, Number(cell.labels.messageBytes));
   },
   chart(rows): TopLevelSpec {
-    return {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      data: { values: rows as Row[] },
-      title: 'Simulated LAN: payload goodput by message size',
-      width: 360,
-      height: 220,
-      mark: { type: 'line', point: true },
-      encoding: {
-        x: { field: 'messageBytes', type: 'quantitative', scale: { type: 'log', domain: [32, 2_097_152] }, title: 'message size (bytes)' },
-        y: { field: 'goodputMbitPerSec', type: 'quantitative', title: 'goodput (Mbit/s)' },
-        color: { field: 'linkGbitPerSec', type: 'nominal', title: 'link (Gbit/s)' },
-      },
-    };
+    const links = [...new Set(rows.map((row) => String(row.linkGbitPerSec)))].sort((a, b) => Number(a) - Number(b));
+    const colour = { field: 'linkGbitPerSec', type: 'nominal', title: 'link (Gbit/s)', scale: { domain: links.map(Number), range: links.map((link) => LINK_COLOURS[link] ?? '#555555') }, legend: { orient: 'bottom' } };
+    const x = { field: 'messageBytes', type: 'quantitative', scale: { type: 'log', domain: [32, 2_097_152] }, axis: { values: [100, 1000, 10_000, 100_000, 1_000_000], format: '~s' }, title: 'message size (bytes, log scale)' };
+    const ticks = logTicks(rows.flatMap((row) => [row.goodputMbitPerSec]));
+    const y = { field: 'goodputMbitPerSec', type: 'quantitative', title: 'goodput (Mbit/s, log scale)', scale: { type: 'log', domain: ticks.domain }, axis: { values: ticks.values, format: ',' } };
+    return chartOf(rows, 'Simulated LAN: goodput by message size', {
+      layer: [
+        ...intervalLayers(rows, 'goodputMbitPerSec', 'y', { x }, colour),
+        { mark: { type: 'line', point: { filled: true, size: 30 } }, encoding: { x, y, color: colour } },
+      ],
+    }, ['linkGbitPerSec', 'messageBytes'], { width: 230, height: 170, fit: 'column' });
   },
 };

@@ -4,7 +4,8 @@ import type { RunReport } from '../../runner/types.ts';
 import { strategies } from '../../../strategies/registry.ts';
 import { workloads } from '../../../workloads/registry.ts';
 import type { Cell, CellOutcomes, Experiment } from '../experiment.ts';
-import { chartOf, microseconds, rounded } from './shared.ts';
+import { legendOrder } from '../../report/palette.ts';
+import { chartOf, intervalLayers, logTicks, microseconds, noteLayer, rounded, strategyColour, strategyShape, valueFilter, withNotes } from './shared.ts';
 
 /** Operations per run (cpu-bound jobs are long: fewer of them). */
 export function operationsFor(workload: string): number {
@@ -65,14 +66,42 @@ export const replicationCost: Experiment = {
     return row(String(cell.labels.workload), String(cell.labels.strategy), reportOrUnsupported(outcomes.run), reportOrUnsupported(outcomes.baseline));
   },
   chart(rows): TopLevelSpec {
-    return chartOf(rows.filter((entry) => entry.status === 'ok' && entry.strategy !== 'none'), 'Replication bandwidth by workload (no faults)', {
-      mark: 'bar',
-      encoding: {
-        y: { field: 'workload', type: 'nominal', title: null },
-        yOffset: { field: 'strategy', type: 'nominal' },
-        x: { field: 'replicationMbitPerSec', type: 'quantitative', title: 'replication traffic (Mbit/s)' },
-        color: { field: 'strategy', type: 'nominal' },
-      },
-    });
+    return chartOf(rows, 'Replication cost by workload (no faults)', {
+      vconcat: [ratioPanel(rows), trafficPanel(rows)],
+      resolve: { scale: { color: 'shared', shape: 'shared' } },
+    }, ['workload', 'strategy']);
   },
 };
+
+/** Rows of one workload share a band; each strategy has its own offset in it, its colour and shape. */
+function position(rows: readonly Row[]): Record<string, unknown> {
+  return { y: { field: 'workload', type: 'nominal', title: null }, yOffset: { field: 'strategy', type: 'nominal', sort: legendOrder(rows.map((row) => String(row.strategy))) } };
+}
+
+/** One dot per (workload, strategy) of `field`, with its interval, and `n/a` where it did not run. */
+function dotPanel(rows: readonly Row[], shown: readonly Row[], field: string, x: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  // Scales (colours, shapes, offsets) come from all rows, so both panels draw a strategy alike.
+  const notes = withNotes(shown, field);
+  return {
+    width: 440,
+    height: 190,
+    data: { values: notes },
+    layer: [
+      ...intervalLayers(notes, field, 'x', position(rows), strategyColour(rows)),
+      { transform: [valueFilter(field)], mark: { type: 'point', filled: true, size: 40, opacity: 0.9 }, encoding: { ...position(rows), x: { field, type: 'quantitative', ...x }, color: strategyColour(rows), shape: strategyShape(rows) } },
+      noteLayer(position(rows)),
+    ],
+  };
+}
+
+/** Throughput over the unreplicated throughput: the VMware FT paper's performance ratio. */
+function ratioPanel(rows: readonly Row[]): Record<string, unknown> {
+  return dotPanel(rows, rows, 'performanceRatio', { title: 'throughput / throughput without replication', scale: { domainMin: 0 } });
+}
+
+/** Traffic on the replication channels, log scale (checkpoints of a CPU-bound job ship 100× a log). */
+function trafficPanel(rows: readonly Row[]): Record<string, unknown> {
+  const replicated = rows.filter((row) => row.strategy !== 'none');
+  const ticks = logTicks(replicated.flatMap((row) => [row.replicationMbitPerSec, row.replicationMbitPerSecCi95Low, row.replicationMbitPerSecCi95High]));
+  return dotPanel(rows, replicated, 'replicationMbitPerSec', { title: 'replication traffic (Mbit/s, log scale)', scale: { type: 'log', domain: ticks.domain }, axis: { values: ticks.values, format: ',' } });
+}
