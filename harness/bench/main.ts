@@ -17,6 +17,7 @@ import { lockFolder } from './lock.ts';
 import { planRuns, seedList, tabulate, type PlannedRun } from './plan.ts';
 import { RunCache } from './run-cache.ts';
 import { writeExperiment } from './write-results.ts';
+import { writeLiteratureReport } from '../report/literature.ts';
 
 /** The cells of an experiment under `--strategies`: cells whose runs all use a selected strategy, or `none` as a baseline. */
 function selectedCells(experiment: Experiment, strategies: readonly string[] | undefined) {
@@ -98,6 +99,8 @@ async function bench(options: BenchOptions): Promise<number> {
     console.error(`${experiment.name}: ${cells.length} cells × ${seeds.length} seeds, ${runSeconds.toFixed(1)} s of run time in workers, tables and charts in ${((performance.now() - written) / 1000).toFixed(2)} s -> ${join(options.out, experiment.name)}.{csv,runs.csv,md,tex,vl.json,svg,png,pdf}`);
   }
   const complete = failed === 0 && options.experiments.length === options.allExperiments && options.strategies === undefined;
+  // REPORT.md reads every experiment's CSV in the folder, so it is rewritten after any bench.
+  console.error(`literature comparison -> ${writeLiteratureReport(options.out)}`);
   const pruned = complete ? cache.pruneUnused() : 0;
   console.error(`runs: ${cache.misses} executed, ${cache.hits} reused from ${join(options.out, '.cache')}/ (an interrupted bench resumes from there), ${pruned} stale removed; ${((performance.now() - started) / 1000).toFixed(1)} s wall`);
   return failed > 0 ? 1 : 0;
