@@ -118,10 +118,6 @@ export function prepareExperiment(config: ExperimentConfig, environment: RunEnvi
   // The driver's hosts must exist before the faults are armed (steps aimed at clients resolve to
   // them), and the run's length depends on the armed steps: the driver asks through `holder`.
   const holder: { faults?: ScheduledFaults; length?: RunLength } = {};
-  const mayIssue = (nowNs: number, issued: number): boolean => {
-    const length = holder.length!;
-    return nowNs <= length.stopIssuingAtNs && issued < length.maxOperations && length.issueWhile(holder.faults!)(nowNs);
-  };
   const driver: ClientDriver<unknown, unknown> = new ClientDriver(world.sim, world.network, {
     service: workload.name,
     load,
@@ -129,7 +125,7 @@ export function prepareExperiment(config: ExperimentConfig, environment: RunEnvi
     maxAttempts: integerParameter(run, 'max-attempts'),
     stopIssuingAtNs: Number.MAX_SAFE_INTEGER,
     maxOperations: UNBOUNDED_OPERATIONS,
-    issueWhile: (nowNs: number): boolean => mayIssue(nowNs, driver.history().length),
+    issueWhile: (nowNs: number): boolean => holder.length!.mayIssue(holder.faults!, nowNs, driver.history().length),
     ...(integerParameter(run, 'client-hosts') > 0 ? { clientHosts: integerParameter(run, 'client-hosts') } : {}),
   }, workload.codec, workload.generator(settings.workload));
   world.setClientLoss(driver.hosts, run['client-loss'] as number);

@@ -67,20 +67,17 @@ export class RunLength {
   }
 
   /**
-   * The condition the driver consults before starting an operation: while steps are pending the
-   * load goes on (up to `stopIssuingAtNs`); once all fired, it goes on for the liveness bound.
+   * Whether an operation may start now: while steps are pending the load goes on (up to
+   * `stopIssuingAtNs`); once all fired, it goes on for the liveness bound. Once false, always false.
    */
-  issueWhile(faults: ScheduledFaults): (nowNs: TimeNs) => boolean {
-    const { explicit } = this.settings;
-    return (nowNs) => {
-      if (this.stopped !== undefined) return false;
-      if (faults.steps.length === 0 || explicit.has('run.duration-ms')) return true;
-      const lastNs = faults.lastFiredNs();
-      if (faults.pendingSteps() > 0 || lastNs === null) return true;
-      if (nowNs <= lastNs + this.boundMs() * MS) return true;
-      this.stopped = `liveness-bound-ms = ${this.boundMs()} after the scenario's last step (at ${((lastNs - this.clientStartNs) / MS).toFixed(1)} ms)`;
-      return false;
-    };
+  mayIssue(faults: ScheduledFaults, nowNs: TimeNs, issued: number): boolean {
+    if (this.stopped !== undefined || nowNs > this.stopIssuingAtNs || issued >= this.maxOperations) return false;
+    if (faults.steps.length === 0 || this.settings.explicit.has('run.duration-ms')) return true;
+    const lastNs = faults.lastFiredNs();
+    if (faults.pendingSteps() > 0 || lastNs === null) return true;
+    if (nowNs <= lastNs + this.boundMs() * MS) return true;
+    this.stopped = `liveness-bound-ms = ${this.boundMs()} after the scenario's last step (at ${((lastNs - this.clientStartNs) / MS).toFixed(1)} ms)`;
+    return false;
   }
 
   /** Why the clients stopped starting operations, once the run is over. */
