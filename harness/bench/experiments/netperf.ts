@@ -72,7 +72,7 @@ export const netperf: Experiment = {
         width: 200,
         height: 90,
         layer: [
-          { transform: [valueFilter('payloadMbitPerSec')], mark: { type: 'bar', height: { band: 0.7 } }, encoding: { ...position, x: { field: 'payloadMbitPerSec', type: 'quantitative', title: 'payload (Mbit/s)', scale: { domainMin: 0 } }, color: strategyColour(strategyRows, 'strategy', null) } },
+          { transform: [valueFilter('payloadMbitPerSec')], mark: { type: 'bar', height: { band: 0.7 } }, encoding: { ...position, x: { field: 'payloadMbitPerSec', type: 'quantitative', title: 'payload (Mbit/s)', scale: { domainMin: 0 }, axis: { tickCount: 3 } }, color: strategyColour(strategyRows, 'strategy', null) } },
           ...intervalLayers(strategyRows, 'payloadMbitPerSec', 'x', position),
           noteLayer(position),
         ],
