@@ -1,5 +1,6 @@
 import type { Experiment } from '../experiment.ts';
 import { baseline } from './baseline.ts';
+import { detection } from './detection.ts';
 import { failover } from './failover.ts';
 import { mutants } from './mutants.ts';
 import { netperf } from './netperf.ts';
@@ -7,4 +8,4 @@ import { networkCalibration } from './network-calibration.ts';
 import { replicationCost } from './replication-cost.ts';
 
 /** Every experiment of `npm run bench`, in the order it runs them. */
-export const experiments: readonly Experiment[] = [networkCalibration, baseline, replicationCost, netperf, failover, mutants];
+export const experiments: readonly Experiment[] = [networkCalibration, baseline, replicationCost, netperf, failover, detection, mutants];
