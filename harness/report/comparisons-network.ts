@@ -113,5 +113,25 @@ export function checkerComparisons(): Comparison[] {
       return { ftbench: `${caught} of ${broken.length} mutants caught, ${falseAlarms} false alarms`, holds: caught === broken.length && falseAlarms === 0 };
     },
   };
-  return [failover, mutants];
+  const detection: Comparison = {
+    experiment: 'detection',
+    figure: 'has the primary really failed? a shorter failure timeout detects a crash sooner and suspects a live primary more often',
+    source: LECTURE,
+    published: 'the first challenge of primary-backup: a network failure looks like a dead primary',
+    shape: 'downtime after a crash grows with the timeout, and false suspicions under loss appear only at the shortest timeouts',
+    measure(rowsOf) {
+      const rows = [...(rowsOf('detection') ?? [])].sort((a, b) => Number(a.failureTimeoutMs) - Number(b.failureTimeoutMs));
+      if (rows.length < 2) return undefined;
+      const first = rows[0]!;
+      const last = rows.at(-1)!;
+      const downtimeGrows = Number(last.downtimeMs) > Number(first.downtimeMs);
+      const alarmsFall = Number(first.falseSuspicions) >= Number(last.falseSuspicions) && Number(first.falseSuspicions) > 0;
+      return {
+        ftbench: `timeout ${String(first.failureTimeoutMs)} ms: downtime ${figureOf(first, 'downtimeMs')}, false suspicions ${figureOf(first, 'falseSuspicions')}; timeout ${String(last.failureTimeoutMs)} ms: downtime ${figureOf(last, 'downtimeMs')}, false suspicions ${figureOf(last, 'falseSuspicions')}`,
+        holds: downtimeGrows && alarmsFall,
+        ...(alarmsFall ? {} : { why: 'no false suspicion even at the shortest timeout: any message from the peer is a sign of life, and the jitter and loss of this run never silenced the link that long' }),
+      };
+    },
+  };
+  return [failover, mutants, detection];
 }

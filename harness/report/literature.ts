@@ -25,6 +25,7 @@ const SUMMARIES: Readonly<Record<string, string>> = {
   'replication-cost': 'Each correct strategy on each workload without faults: throughput as a ratio to no replication (VMware FT\'s performance ratio) and the replication traffic measured on the network. Combinations a strategy cannot run are marked n/a, never drawn as zero.',
   netperf: 'Bulk receive and transmit on net-bulk without FT and with vmft over a 1 or 10 Gbit/s logging link, VMware FT\'s Table 2 experiment. Under machine-level replay every received byte also crosses the logging link, so receive is the direction the paper saw suffer.',
   failover: 'Client-seen downtime after each fault, per strategy and workload; "lost" marks a service that never came back, "none" a run with no outage to measure. Detection takes the failure timeout, downtime adds the go-live.',
+  detection: 'vmft with failure timeouts from 5 to 500 ms on a jittery, lossy link: client-seen downtime after a crash beside false suspicions of a live primary. The lecture\'s first question, has the primary really failed, as a trade-off the timeout sets.',
   mutants: 'Each known-broken strategy under the scenario that exposes it, beside the correct strategy under the same scenario and seed. The checkers must catch every mutant and pass every correct run.',
 };
 
