@@ -3,11 +3,11 @@ import { validateSpecs } from '../harness/params.ts';
 import { appRsm, appRsmReplyBeforeAck } from './app-rsm/index.ts';
 import { checkpoint, checkpointNoOutputBuffering } from './checkpoint/index.ts';
 import { none } from './none/index.ts';
-import { vmft, vmftNoOutputRule, vmftNoTestAndSet } from './vmft/index.ts';
+import { vmft, vmftNoOutputRule, vmftNoTestAndSet, vmftReleaseOnSend } from './vmft/index.ts';
 import type { Strategy } from './types.ts';
 
 /** Every registered strategy, in the order `ftbench list` shows them. A new plugin adds itself here. */
-export const strategies: readonly Strategy[] = [none, vmft, vmftNoOutputRule, vmftNoTestAndSet, checkpoint, checkpointNoOutputBuffering, appRsm, appRsmReplyBeforeAck];
+export const strategies: readonly Strategy[] = [none, vmft, vmftNoOutputRule, vmftNoTestAndSet, vmftReleaseOnSend, checkpoint, checkpointNoOutputBuffering, appRsm, appRsmReplyBeforeAck];
 
 for (const strategy of strategies) validateSpecs(`strategy ${strategy.name}`, strategy.parameters);
 

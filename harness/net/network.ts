@@ -6,6 +6,7 @@ import { DEFAULT_NETWORK_OPTIONS, serialisationNs, validateFraming, validateLink
 import { TrafficStats } from './stats.ts';
 import type {
   Channel,
+  Delivery,
   DeliveryHandler,
   DropReason,
   FramingConfig,
@@ -64,6 +65,13 @@ const SERVICE_ADDRESS_BASE = 0x0a01_0000; // 10.1.0.0/16: service addresses
  * host claims as a gratuitous ARP would. Messages cross it as bytes, so the traffic counters are the
  * only source of bandwidth figures.
  */
+/** Watches traffic: a message handed to a link, handed to its receiver, or lost (by id). */
+export interface TrafficObserver {
+  sent?(id: number, from: string, to: string, channel: Channel): void;
+  delivered?(delivery: Delivery): void;
+  dropped?(id: number): void;
+}
+
 export class Network {
   private readonly hosts = new Map<string, HostInfo>();
   private readonly hostsByAddress = new Map<number, HostInfo>();
@@ -76,6 +84,10 @@ export class Network {
   private readonly serviceAddresses = new Map<string, number>();
   private readonly claimLog: ServiceClaim[] = [];
   private nextPartitionId = 1;
+  /** Runs a delivery handler as code of the receiving host (the harness's host scope), if set. */
+  private dispatchScope: ((host: string, deliver: () => void) => void) | undefined;
+  /** Told of every message sent, delivered or dropped (the harness's checkers watch traffic). */
+  private readonly observers: TrafficObserver[] = [];
   /** Scripted drops still to come, by `from>to/channel`. */
   private readonly scriptedDrops = new Map<string, number>();
   /** Loss injected by a fault scenario on every link, on top of each link's own loss. */
@@ -321,6 +333,7 @@ export class Network {
     // A crashed host runs no code; a send from one is a timer that outlived its host, not traffic.
     if (this.crashed.has(from)) return this.dropAtSender(id, from, receiver, channel, 'crashed-sender');
     this.stats.countSent(channel, from, receiver, wire, bytes.length);
+    for (const observer of this.observers) observer.sent?.(id, from, receiver, channel);
     const link = this.link(from, receiver);
     if (this.isCut(from, receiver)) return this.drop(id, from, receiver, channel, 'partition');
     if (this.takeScriptedDrop(from, receiver, channel)) return this.drop(id, from, receiver, channel, 'scripted');
@@ -339,6 +352,16 @@ export class Network {
       this.sim.scheduleAt(duplicateNs, () => this.arrive(id, from, receiver, service, channel, second, wire, sentNs, true));
     }
     return id;
+  }
+
+  /** Runs every delivery handler through `scope` (with the receiving host), from now on. */
+  setDispatchScope(scope: (host: string, deliver: () => void) => void): void {
+    this.dispatchScope = scope;
+  }
+
+  /** Tells `observer` of every message from now on. */
+  observe(observer: TrafficObserver): void {
+    this.observers.push(observer);
   }
 
   /**
@@ -393,9 +416,12 @@ export class Network {
     if (this.isCut(from, to)) return void this.drop(id, from, to, channel, 'partition');
     this.stats.countDelivered(channel, from, to, wire);
     if (this.sim.trace.on) this.sim.trace.record('net.deliver', to, { id, from, channel, duplicate });
+    const delivery: Delivery = { id, from, to, service, channel, bytes, sentNs, duplicate };
+    for (const observer of this.observers) observer.delivered?.(delivery);
     const handler = this.handlers.get(`${to}/${channel}`) ?? this.handlers.get(`${to}/*`);
     if (handler === undefined) return;
-    handler({ id, from, to, service, channel, bytes, sentNs, duplicate });
+    if (this.dispatchScope === undefined) return handler(delivery);
+    this.dispatchScope(to, () => handler(delivery));
   }
 
   private checkServiceReply(from: string, service: string): void {
@@ -412,6 +438,7 @@ export class Network {
 
   private drop(id: number, from: string, to: string, channel: Channel, reason: DropReason): number {
     this.stats.countDropped(channel, from, to, reason);
+    for (const observer of this.observers) observer.dropped?.(id);
     if (this.sim.trace.on) this.sim.trace.record('net.drop', from, { id, to, channel, reason });
     return id;
   }
