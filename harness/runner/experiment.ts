@@ -61,13 +61,13 @@ interface HistoryFileOperation {
   readonly output: unknown;
 }
 
-/** Runs one experiment. */
-export function runExperiment(config: ExperimentConfig, environment: RunEnvironment): RunReport {
-  return runExperimentWithHistory(config, environment).report;
+/** Runs one experiment; `instrument` may watch (or fault) its world before it starts (crash-point exploration). */
+export function runExperiment(config: ExperimentConfig, environment: RunEnvironment, instrument?: (world: World) => void): RunReport {
+  return runExperimentWithHistory(config, environment, instrument).report;
 }
 
 /** Runs one experiment and keeps its history and trace. */
-export function runExperimentWithHistory(config: ExperimentConfig, environment: RunEnvironment): ExperimentOutcome {
+export function runExperimentWithHistory(config: ExperimentConfig, environment: RunEnvironment, instrument?: (world: World) => void): ExperimentOutcome {
   const started = environment.wallClockMs();
   validateSeed(config.seed);
   const strategy = findStrategy(config.strategy);
@@ -95,6 +95,7 @@ export function runExperimentWithHistory(config: ExperimentConfig, environment: 
     ...(integerParameter(run, 'client-hosts') > 0 ? { clientHosts: integerParameter(run, 'client-hosts') } : {}),
   }, workload.codec, workload.generator(settings.workload));
   world.setClientLoss(driver.hosts, run['client-loss'] as number);
+  instrument?.(world);
   const instance = strategy.create(world.strategyContext());
   const clientStartNs = integerParameter(run, 'client-start-ms') * 1_000_000;
   // The strategy starts first, so that a fault at time 0 strikes hosts that already run.

@@ -87,6 +87,7 @@ export class World {
   private readonly storageClients = new Map<string, StorageClient>();
   private readonly hostCreatedListeners: Array<(host: VmHost) => void> = [];
   private readonly declaredListeners: Array<(event: StrategyEvent) => void> = [];
+  private readonly testAndSetListeners: Array<(host: string, phase: 'request' | 'reply') => void> = [];
   private readonly instructionsPerSecond: number;
 
   constructor(private readonly options: WorldOptions) {
@@ -139,11 +140,14 @@ export class World {
       client = new StorageClient(this.sim, this.network, host, { server: 'storage' });
       const testAndSet = client.testAndSet.bind(client);
       // The harness sees the storage's answer: an `alone` counts only after a true one.
-      client.testAndSet = (flag, done) =>
+      client.testAndSet = (flag, done) => {
         testAndSet(flag, (result) => {
           if (result.state === 'ok' && result.value) this.outputRule.onTestAndSetWon(host);
           done(result);
+          if (result.state === 'ok') for (const listener of this.testAndSetListeners) listener(host, 'reply');
         });
+        for (const listener of this.testAndSetListeners) listener(host, 'request');
+      };
       this.storageClients.set(host, client);
     }
     return client;
@@ -199,7 +203,12 @@ export class World {
     this.hostCreatedListeners.push(listener);
   }
 
-  /** Calls `listener` with every event a strategy declares (sync points included), as it is declared. */
+  /** Calls `listener` after each test-and-set request a host sends, and after it handled each answer. */
+  onTestAndSet(listener: (host: string, phase: 'request' | 'reply') => void): void {
+    this.testAndSetListeners.push(listener);
+  }
+
+  /** Calls `listener` with every event a strategy declares (sync points included), right after the harness recorded it. */
   onDeclared(listener: (event: StrategyEvent) => void): void {
     this.declaredListeners.push(listener);
   }
@@ -222,9 +231,13 @@ export class World {
    * audit verifies itself (`backup-holds`, `alone`).
    */
   private declare(event: StrategyEvent): void {
+    this.record(event);
+    for (const listener of this.declaredListeners) listener(event);
+  }
+
+  private record(event: StrategyEvent): void {
     const declaredBy = this.scope.current;
     const nowNs = this.sim.nowNs;
-    for (const listener of this.declaredListeners) listener(event);
     if (event.kind === 'backup-holds') {
       this.outputRule.onBackupHolds(event.host, event.primary, event.point, declaredBy, this.receipts.reachedFrom(event.host, event.primary), nowNs);
       return; // many, and only the audit needs them
