@@ -88,6 +88,13 @@ export class Network {
   private dispatchScope: ((host: string, deliver: () => void) => void) | undefined;
   /** Told of every message sent, delivered or dropped (the harness's checkers watch traffic). */
   private readonly observers: TrafficObserver[] = [];
+  /** Senders that miss gratuitous ARPs (stale routes), and how long their cached routes live. */
+  private staleRouteSenders: ReadonlySet<string> = new Set();
+  private staleRouteHoldNs = 0;
+  /** Cached routes of those senders: `sender|service` → the host and when the entry expires. */
+  private readonly routeCache = new Map<string, { readonly host: string; readonly expiresNs: TimeNs }>();
+  /** Messages sent to a service that went to a host other than its owner, over a stale route. */
+  private staleRouteSends = 0;
   /** Scripted drops still to come, by `from>to/channel`. */
   private readonly scriptedDrops = new Map<string, number>();
   /** Loss injected by a fault scenario on every link, on top of each link's own loss. */
@@ -296,6 +303,42 @@ export class Network {
     return claim;
   }
 
+  /**
+   * Stale routes (an ARP cache that misses gratuitous ARPs): each of `senders` caches the host its
+   * messages to a service go to for `holdNs` after it first resolved it, and keeps sending there
+   * even when the address has moved meanwhile — so a deposed primary that does not know it is
+   * deposed still receives requests, for a bounded time. `holdNs` 0 turns it off (caches dropped).
+   */
+  setStaleRoutes(senders: readonly string[], holdNs: TimeNs): void {
+    if (!Number.isSafeInteger(holdNs) || holdNs < 0) throw new ConfigError(`stale route hold ${holdNs} ns is not valid: expected an integer >= 0`);
+    for (const sender of senders) this.host(sender);
+    this.staleRouteSenders = new Set(holdNs === 0 ? [] : senders);
+    this.staleRouteHoldNs = holdNs;
+    this.routeCache.clear();
+  }
+
+  /** Messages sent over a stale route: to a service, but to a host that no longer owned it. */
+  get staleRouteMessages(): number {
+    return this.staleRouteSends;
+  }
+
+  /** Where a message from `from` to `service` goes: the owner, or a stale sender's cached host. */
+  private route(from: string, service: string): string | undefined {
+    const owner = this.serviceOwners.get(service);
+    if (!this.staleRouteSenders.has(from)) return owner;
+    const key = `${from}|${service}`;
+    const cached = this.routeCache.get(key);
+    if (cached !== undefined && this.sim.nowNs < cached.expiresNs) {
+      if (cached.host !== owner) {
+        this.staleRouteSends++;
+        if (this.sim.trace.on) this.sim.trace.record('net.stale-route', from, { service, to: cached.host, owner: owner ?? null });
+      }
+      return cached.host;
+    }
+    if (owner !== undefined) this.routeCache.set(key, { host: owner, expiresNs: this.sim.nowNs + this.staleRouteHoldNs });
+    return owner;
+  }
+
   /** The host that owns `service` now, if any. */
   serviceOwner(service: string): string | undefined {
     return this.serviceOwners.get(service);
@@ -325,7 +368,7 @@ export class Network {
    */
   send(from: string, to: Destination, channel: Channel, bytes: Uint8Array, options: SendOptions = {}): number | undefined {
     const service = typeof to === 'string' ? undefined : to.service;
-    const receiver = service === undefined ? (to as string) : this.serviceOwners.get(service);
+    const receiver = service === undefined ? (to as string) : this.route(from, service);
     const id = this.nextMessageId++;
     const wire = wireBytes(this.framing, bytes.length);
     if (options.asService !== undefined) this.checkServiceReply(from, options.asService);
