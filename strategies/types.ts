@@ -10,8 +10,8 @@ import type { VmHost } from '../harness/host/vm-host.ts';
 import type { Network } from '../harness/net/network.ts';
 import type { ParameterSpec, ParameterValues } from '../harness/params.ts';
 import type { RandomStream } from '../harness/sim/random.ts';
-import type { Simulation } from '../harness/sim/simulation.ts';
-import type { TimeNs } from '../harness/sim/types.ts';
+import type { Timer } from '../harness/sim/simulation.ts';
+import type { EventAction, TimeNs } from '../harness/sim/types.ts';
 import type { StorageClient } from '../harness/storage/client.ts';
 import type { Machine } from '../harness/vm/machine.ts';
 import type { MachineSnapshot, Platform } from '../harness/vm/types.ts';
@@ -121,9 +121,22 @@ export type StrategyEvent =
    */
   | { readonly kind: 'sync-point'; readonly host: string; readonly point: number };
 
+/**
+ * Virtual time and timers, as a strategy gets them. A timer keeps the host scope it was set in:
+ * the harness attributes what the strategy declares to the host whose code is running.
+ */
+export interface StrategyClock {
+  /** Current virtual time. */
+  readonly nowNs: TimeNs;
+  /** Runs `action` after `delayNs`; the timer can be cancelled. */
+  timer(delayNs: TimeNs, action: EventAction): Timer;
+  schedule(delayNs: TimeNs, action: EventAction): void;
+  scheduleAt(timeNs: TimeNs, action: EventAction): void;
+}
+
 /** Everything the harness gives a strategy for one run. */
 export interface StrategyContext {
-  readonly sim: Simulation;
+  readonly sim: StrategyClock;
   readonly network: Network;
   /** The strategy's parameter values, resolved and validated. */
   readonly parameters: ParameterValues;

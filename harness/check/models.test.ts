@@ -127,6 +127,19 @@ describe('kv', () => {
     const operations = [put(1, 0, null, 'a', 'old'), put(0, 10, 20, 'a', 'new'), get(2, 30, 40, 'a', 'new'), get(2, 50, 60, 'a', 'new')];
     assert.equal(kv(operations).state, 'linearizable');
   });
+  test('versions: each write answers its key\'s count of writes; a write applied twice (a version skipped) or out of order is not linearizable', () => {
+    const versioned = (client: number, call: number, ret: number, kind: 'put' | 'append', key: string, value: string, version: number) =>
+      op<KvInput, KvOutput>(client, call, ret, { op: kind, key, value }, { version });
+    assert.equal(kv([versioned(0, 0, 10, 'put', 'a', 'x', 1), versioned(1, 20, 30, 'append', 'a', 'y', 2), get(0, 40, 50, 'a', 'xy')]).state, 'linearizable');
+    assert.equal(kv([versioned(0, 0, 10, 'put', 'a', 'x', 1), versioned(1, 20, 30, 'append', 'a', 'y', 3)]).state, 'not-linearizable', 'version 2 was skipped: a write took effect twice');
+    assert.equal(kv([versioned(0, 0, 30, 'append', 'a', '1', 2), versioned(1, 10, 40, 'append', 'a', '2', 1), get(2, 50, 60, 'a', '21')]).state, 'linearizable', 'overlapping: the versions say which came first');
+    assert.equal(kv([versioned(0, 0, 30, 'append', 'a', '1', 2), versioned(1, 10, 40, 'append', 'a', '2', 1), get(2, 50, 60, 'a', '12')]).state, 'not-linearizable');
+    assert.equal(kv([put(0, 0, 10, 'a', 'x'), versioned(1, 20, 30, 'put', 'a', 'y', 2)]).state, 'linearizable', 'a write without a version still counts');
+  });
+  test('a write version that is not an integer >= 1 is refused with its path', () => {
+    assert.throws(() => kvModel.parseOutput({ version: 0 }, { op: 'put', key: 'a', value: 'x' }, 'operations[2].output'), /operations\[2\]\.output\.version: 0 is not a version/);
+    assert.throws(() => kvModel.parseOutput({ version: 'x' }, { op: 'put', key: 'a', value: 'x' }, 'operations[2].output'), /operations\[2\]\.output\.version/);
+  });
   test('keys are checked apart, and the explanation names the failing key', () => {
     const verdict = kv([put(0, 0, 10, 'good', 'g'), get(1, 20, 30, 'good', 'g'), put(0, 0, 10, 'bad', 'b'), get(1, 20, 30, 'bad', 'stale')]);
     assert.equal(verdict.state, 'not-linearizable');

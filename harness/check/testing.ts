@@ -129,6 +129,7 @@ export function referenceRegister(withCas: boolean): ReferenceService<RegisterIn
 /** A kv store over `keyCount` keys: 50% get, 25% put, 25% append of short values. */
 export function referenceKv(keyCount: number): ReferenceService<KvInput, KvOutput> {
   const values = new Map<string, string>();
+  const versions = new Map<string, number>();
   let written = 0;
   return {
     nextInput(random) {
@@ -141,7 +142,9 @@ export function referenceKv(keyCount: number): ReferenceService<KvInput, KvOutpu
       const current = values.get(input.key) ?? '';
       if (input.op === 'get') return { value: current };
       values.set(input.key, input.op === 'put' ? input.value : current + input.value);
-      return {};
+      const version = (versions.get(input.key) ?? 0) + 1;
+      versions.set(input.key, version);
+      return { version };
     },
   };
 }

@@ -21,7 +21,7 @@ const commands: Record<string, Command> = {
     run: async (args) => (await import('./run.ts')).runCommand(args),
   },
   explore: {
-    summary: 'crash the primary after each of its first N replies, report points that break a checker: ftbench explore --strategy S --workload W [--points N]',
+    summary: 'crash a host at each named event point of a small run (or the primary after each reply), report points that break a checker: ftbench explore --strategy S --workload W [--host primary|backup|spare] [--points N]',
     run: async (args) => (await import('./explore.ts')).exploreCommand(args),
   },
   swarm: {

@@ -30,6 +30,11 @@ export interface VmHostOptions {
   readonly storage?: { readonly client: StorageClient; readonly disk: string };
   /** Storage timeouts tolerated per disk request before it completes with an error. */
   readonly maxStorageAttempts?: number;
+  /**
+   * Runs the host's own work (a slice, a timer arrival) as code of this host, so that the harness
+   * can attribute what a strategy declares from its policy (harness/runner/host-scope.ts).
+   */
+  readonly inScope?: (action: () => void) => void;
 }
 
 /** How a guest machine stopped for good. */
@@ -174,7 +179,12 @@ export class VmHost {
 
   private scheduleSlice(atNs: TimeNs): void {
     this.sliceTimer?.cancel();
-    this.sliceTimer = this.sim.timer(Math.max(0, atNs - this.sim.nowNs), () => this.runSlice());
+    this.sliceTimer = this.sim.timer(Math.max(0, atNs - this.sim.nowNs), () => this.scoped(() => this.runSlice()));
+  }
+
+  private scoped(action: () => void): void {
+    if (this.options.inScope === undefined) return action();
+    this.options.inScope(action);
   }
 
   /** One slice: deliver due inputs, execute up to the next event, hand outputs to the policy. */
@@ -268,7 +278,7 @@ export class VmHost {
     const fireNs = Math.max(deadlineNs, clock.nowNs);
     const timer = this.sim.timer(fireNs - this.sim.nowNs, () => {
       this.timerDeadlines.delete(hart);
-      if (this.current !== 'stopped') this.policy.onArrival({ kind: 'timer', hart });
+      if (this.current !== 'stopped') this.scoped(() => this.policy.onArrival({ kind: 'timer', hart }));
     });
     this.timerDeadlines.set(hart, timer);
   }

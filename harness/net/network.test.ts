@@ -272,3 +272,20 @@ test('dropNext drops exactly the next n messages of one sender, receiver and cha
   assert.throws(() => network.dropNext('a', 'nobody', 'ack'), /nobody/);
   assert.throws(() => network.dropNext('a', 'b', 'ack', 0), RangeError);
 });
+
+test('stale routes: a sender that misses the gratuitous ARP keeps sending to the host it cached, for at most the hold time', () => {
+  const { sim, network, received, run } = setup();
+  network.claimService('svc', 'b');
+  network.setStaleRoutes(['a'], 10_000_000);
+  network.send('a', { service: 'svc' }, 'client', new Uint8Array([1])); // caches b until 10 ms
+  network.claimService('svc', 'c');
+  network.send('a', { service: 'svc' }, 'client', new Uint8Array([2])); // stale: still b
+  network.send('b', { service: 'svc' }, 'client', new Uint8Array([3])); // not a stale sender: c
+  sim.scheduleAt(10_000_000, () => network.send('a', { service: 'svc' }, 'client', new Uint8Array([4]))); // expired: c
+  run();
+  assert.deepEqual(received('b').map((d) => d.bytes[0]), [1, 2]);
+  assert.deepEqual(received('c').map((d) => d.bytes[0]), [3, 4]);
+  assert.equal(network.staleRouteMessages, 1);
+  assert.throws(() => network.setStaleRoutes(['a'], -1), /stale route hold -1 ns is not valid/);
+  assert.throws(() => network.setStaleRoutes(['nobody'], 5), /nobody/);
+});

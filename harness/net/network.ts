@@ -6,6 +6,7 @@ import { DEFAULT_NETWORK_OPTIONS, serialisationNs, validateFraming, validateLink
 import { TrafficStats } from './stats.ts';
 import type {
   Channel,
+  Delivery,
   DeliveryHandler,
   DropReason,
   FramingConfig,
@@ -64,6 +65,13 @@ const SERVICE_ADDRESS_BASE = 0x0a01_0000; // 10.1.0.0/16: service addresses
  * host claims as a gratuitous ARP would. Messages cross it as bytes, so the traffic counters are the
  * only source of bandwidth figures.
  */
+/** Watches traffic: a message handed to a link, handed to its receiver, or lost (by id). */
+export interface TrafficObserver {
+  sent?(id: number, from: string, to: string, channel: Channel): void;
+  delivered?(delivery: Delivery): void;
+  dropped?(id: number): void;
+}
+
 export class Network {
   private readonly hosts = new Map<string, HostInfo>();
   private readonly hostsByAddress = new Map<number, HostInfo>();
@@ -76,6 +84,17 @@ export class Network {
   private readonly serviceAddresses = new Map<string, number>();
   private readonly claimLog: ServiceClaim[] = [];
   private nextPartitionId = 1;
+  /** Runs a delivery handler as code of the receiving host (the harness's host scope), if set. */
+  private dispatchScope: ((host: string, deliver: () => void) => void) | undefined;
+  /** Told of every message sent, delivered or dropped (the harness's checkers watch traffic). */
+  private readonly observers: TrafficObserver[] = [];
+  /** Senders that miss gratuitous ARPs (stale routes), and how long their cached routes live. */
+  private staleRouteSenders: ReadonlySet<string> = new Set();
+  private staleRouteHoldNs = 0;
+  /** Cached routes of those senders: `sender|service` → the host and when the entry expires. */
+  private readonly routeCache = new Map<string, { readonly host: string; readonly expiresNs: TimeNs }>();
+  /** Messages sent to a service that went to a host other than its owner, over a stale route. */
+  private staleRouteSends = 0;
   /** Scripted drops still to come, by `from>to/channel`. */
   private readonly scriptedDrops = new Map<string, number>();
   /** Loss injected by a fault scenario on every link, on top of each link's own loss. */
@@ -301,6 +320,42 @@ export class Network {
     return claim;
   }
 
+  /**
+   * Stale routes (an ARP cache that misses gratuitous ARPs): each of `senders` caches the host its
+   * messages to a service go to for `holdNs` after it first resolved it, and keeps sending there
+   * even when the address has moved meanwhile — so a deposed primary that does not know it is
+   * deposed still receives requests, for a bounded time. `holdNs` 0 turns it off (caches dropped).
+   */
+  setStaleRoutes(senders: readonly string[], holdNs: TimeNs): void {
+    if (!Number.isSafeInteger(holdNs) || holdNs < 0) throw new ConfigError(`stale route hold ${holdNs} ns is not valid: expected an integer >= 0`);
+    for (const sender of senders) this.host(sender);
+    this.staleRouteSenders = new Set(holdNs === 0 ? [] : senders);
+    this.staleRouteHoldNs = holdNs;
+    this.routeCache.clear();
+  }
+
+  /** Messages sent over a stale route: to a service, but to a host that no longer owned it. */
+  get staleRouteMessages(): number {
+    return this.staleRouteSends;
+  }
+
+  /** Where a message from `from` to `service` goes: the owner, or a stale sender's cached host. */
+  private route(from: string, service: string): string | undefined {
+    const owner = this.serviceOwners.get(service);
+    if (!this.staleRouteSenders.has(from)) return owner;
+    const key = `${from}|${service}`;
+    const cached = this.routeCache.get(key);
+    if (cached !== undefined && this.sim.nowNs < cached.expiresNs) {
+      if (cached.host !== owner) {
+        this.staleRouteSends++;
+        if (this.sim.trace.on) this.sim.trace.record('net.stale-route', from, { service, to: cached.host, owner: owner ?? null });
+      }
+      return cached.host;
+    }
+    if (owner !== undefined) this.routeCache.set(key, { host: owner, expiresNs: this.sim.nowNs + this.staleRouteHoldNs });
+    return owner;
+  }
+
   /** The host that owns `service` now, if any. */
   serviceOwner(service: string): string | undefined {
     return this.serviceOwners.get(service);
@@ -330,7 +385,7 @@ export class Network {
    */
   send(from: string, to: Destination, channel: Channel, bytes: Uint8Array, options: SendOptions = {}): number | undefined {
     const service = typeof to === 'string' ? undefined : to.service;
-    const receiver = service === undefined ? (to as string) : this.serviceOwners.get(service);
+    const receiver = service === undefined ? (to as string) : this.route(from, service);
     const id = this.nextMessageId++;
     const wire = wireBytes(this.framing, bytes.length);
     if (options.asService !== undefined) this.checkServiceReply(from, options.asService);
@@ -338,6 +393,7 @@ export class Network {
     // A crashed host runs no code; a send from one is a timer that outlived its host, not traffic.
     if (this.crashed.has(from)) return this.dropAtSender(id, from, receiver, channel, 'crashed-sender');
     this.stats.countSent(channel, from, receiver, wire, bytes.length);
+    for (const observer of this.observers) observer.sent?.(id, from, receiver, channel);
     const link = this.link(from, receiver);
     if (this.isCut(from, receiver)) return this.drop(id, from, receiver, channel, 'partition');
     if (this.takeScriptedDrop(from, receiver, channel)) return this.drop(id, from, receiver, channel, 'scripted');
@@ -356,6 +412,16 @@ export class Network {
       this.sim.scheduleAt(duplicateNs, () => this.arrive(id, from, receiver, service, channel, second, wire, sentNs, true));
     }
     return id;
+  }
+
+  /** Runs every delivery handler through `scope` (with the receiving host), from now on. */
+  setDispatchScope(scope: (host: string, deliver: () => void) => void): void {
+    this.dispatchScope = scope;
+  }
+
+  /** Tells `observer` of every message from now on. */
+  observe(observer: TrafficObserver): void {
+    this.observers.push(observer);
   }
 
   /**
@@ -410,9 +476,12 @@ export class Network {
     if (this.isCut(from, to)) return void this.drop(id, from, to, channel, 'partition');
     this.stats.countDelivered(channel, from, to, wire);
     if (this.sim.trace.on) this.sim.trace.record('net.deliver', to, { id, from, channel, duplicate });
+    const delivery: Delivery = { id, from, to, service, channel, bytes, sentNs, duplicate };
+    for (const observer of this.observers) observer.delivered?.(delivery);
     const handler = this.handlers.get(`${to}/${channel}`) ?? this.handlers.get(`${to}/*`);
     if (handler === undefined) return;
-    handler({ id, from, to, service, channel, bytes, sentNs, duplicate });
+    if (this.dispatchScope === undefined) return handler(delivery);
+    this.dispatchScope(to, () => handler(delivery));
   }
 
   private checkServiceReply(from: string, service: string): void {
@@ -429,6 +498,7 @@ export class Network {
 
   private drop(id: number, from: string, to: string, channel: Channel, reason: DropReason): number {
     this.stats.countDropped(channel, from, to, reason);
+    for (const observer of this.observers) observer.dropped?.(id);
     if (this.sim.trace.on) this.sim.trace.record('net.drop', from, { id, to, channel, reason });
     return id;
   }

@@ -33,7 +33,11 @@ test('exactly once: the same reply twice is a retry answered from the duplicate 
   assert.equal(checker.verdict(), true);
   checker.observe('backup', reply(client.address, 2, 13));
   assert.equal(checker.verdict(), false);
-  assert.deepEqual(checker.firstConflict, { client: 0, sequence: 2, first: { host: 'primary', status: 0 }, second: { host: 'backup', status: 0 } });
+  assert.deepEqual(
+    { ...checker.firstConflict, first: { ...checker.firstConflict?.first, payloadHex: undefined }, second: { ...checker.firstConflict?.second, payloadHex: undefined } },
+    { client: 0, sequence: 2, first: { host: 'primary', status: 0, payloadHex: undefined }, second: { host: 'backup', status: 0, payloadHex: undefined } },
+  );
+  assert.notEqual(checker.firstConflict?.first.payloadHex, checker.firstConflict?.second.payloadHex);
 });
 
 test('exactly once ignores frames to non-clients and counts malformed replies', () => {
@@ -68,7 +72,7 @@ test('divergence: equal state at a point agrees, different state diverges, singl
   assert.equal(checker.stateDigest(backup), new DivergenceChecker(state).stateDigest(new Machine({ platform: quiet, ramBytes: 1 << 16 })));
 });
 
-test('output rule: an output leaves only once the backup holds its instruction; a primary alone is exempt', () => {
+test('output rule: an output leaves only once the backup holds its instruction; a primary alone after a test-and-set win is exempt', () => {
   const { net, client } = network();
   net.claimService('counter', 'primary');
   const audit = new OutputRuleAudit(net, true);
@@ -76,20 +80,48 @@ test('output rule: an output leaves only once the backup holds its instruction; 
   audit.observe('primary', out(50), 0);
   assert.equal(audit.verdict(), false, 'nothing held yet');
   const fresh = new OutputRuleAudit(net, true);
-  fresh.onEvent({ kind: 'backup-holds', host: 'backup', primary: 'primary', point: 100 });
+  fresh.onBackupHolds('backup', 'primary', 100, 'backup', 500, 0);
   fresh.observe('primary', out(99), 0);
   assert.equal(fresh.verdict(), true);
   fresh.observe('primary', out(100), 0);
   assert.equal(fresh.verdict(), false, 'instruction 100 is not before the held point');
   assert.equal(fresh.firstEarly?.retired, 100);
   const alone = new OutputRuleAudit(net, true);
-  alone.onEvent({ kind: 'alone', host: 'primary' });
+  alone.onTestAndSetWon('primary');
+  alone.onAlone('primary', 'primary', 0);
   alone.observe('primary', out(1000), 0);
   assert.equal(alone.verdict(), true);
-  alone.onEvent({ kind: 'protected', host: 'primary' });
+  alone.onProtected('primary');
   alone.observe('primary', out(1001), 0);
   assert.equal(alone.verdict(), false, 'protected again, the rule applies again');
   assert.equal(new OutputRuleAudit(net, false).verdict(), null);
+});
+
+test('output rule: the strategy cannot vouch for itself — holds declared by the primary, holds beyond what reached the backup, alone without a test-and-set win', () => {
+  const { net, client } = network();
+  net.claimService('counter', 'primary');
+  const out = (retired: number) => ({ ...reply(client.address, 1, 1), retired });
+  const lying = new OutputRuleAudit(net, true);
+  lying.onBackupHolds('backup', 'primary', 100, 'primary', 500, 0);
+  lying.observe('primary', out(50), 0);
+  assert.equal(lying.verdict(), false, "the primary's word about its backup counts for nothing");
+  assert.equal(lying.unverifiedHolds, 1);
+  assert.equal(lying.firstRefused?.declaredBy, 'primary');
+  const overclaim = new OutputRuleAudit(net, true);
+  overclaim.onBackupHolds('backup', 'primary', 100, 'backup', 40, 0);
+  overclaim.observe('primary', out(39), 0);
+  overclaim.observe('primary', out(50), 0);
+  assert.equal(overclaim.verdict(), false, 'only what reached the backup (up to 40) is held');
+  assert.equal(overclaim.cappedHolds, 1);
+  const alone = new OutputRuleAudit(net, true);
+  alone.onAlone('primary', 'primary', 0);
+  alone.observe('primary', out(10), 0);
+  assert.equal(alone.verdict(), false, 'alone without a test-and-set win is not exempt');
+  assert.equal(alone.unverifiedAlone, 1);
+  alone.onTestAndSetWon('primary');
+  alone.onProtected('primary');
+  alone.onAlone('primary', 'primary', 0);
+  assert.equal(alone.unverifiedAlone, 2, 'a win before the last protected does not count');
 });
 
 test('split brain: a go-live while another primary holds authority, or an output from a non-owner; a fair takeover race is not', () => {

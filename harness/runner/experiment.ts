@@ -63,14 +63,14 @@ interface HistoryFileOperation {
   readonly output: unknown;
 }
 
-/** Runs one experiment. */
-export function runExperiment(config: ExperimentConfig, environment: RunEnvironment): RunReport {
-  return runExperimentWithHistory(config, environment).report;
+/** Runs one experiment; `instrument` may watch (or fault) its world before it starts (crash-point exploration). */
+export function runExperiment(config: ExperimentConfig, environment: RunEnvironment, instrument?: (world: World) => void): RunReport {
+  return runExperimentWithHistory(config, environment, instrument).report;
 }
 
 /** Runs one experiment and keeps its history and trace. */
-export function runExperimentWithHistory(config: ExperimentConfig, environment: RunEnvironment): ExperimentOutcome {
-  return prepareExperiment(config, environment).run();
+export function runExperimentWithHistory(config: ExperimentConfig, environment: RunEnvironment, instrument?: (world: World) => void): ExperimentOutcome {
+  return prepareExperiment(config, environment, instrument).run();
 }
 
 /** How far a run has got, for a progress display (virtual time, operations started). */
@@ -94,8 +94,11 @@ export interface PreparedExperiment {
   run(onProgress?: (progress: RunProgress) => void): ExperimentOutcome;
 }
 
-/** Resolves and checks every setting of `config` and builds its world. */
-export function prepareExperiment(config: ExperimentConfig, environment: RunEnvironment): PreparedExperiment {
+/**
+ * Resolves and checks every setting of `config` and builds its world; `instrument` may arm a test's
+ * own probes on the world before the strategy starts.
+ */
+export function prepareExperiment(config: ExperimentConfig, environment: RunEnvironment, instrument?: (world: World) => void): PreparedExperiment {
   const started = environment.wallClockMs();
   validateSeed(config.seed);
   const strategy = findStrategy(config.strategy);
@@ -129,6 +132,7 @@ export function prepareExperiment(config: ExperimentConfig, environment: RunEnvi
     ...(integerParameter(run, 'client-hosts') > 0 ? { clientHosts: integerParameter(run, 'client-hosts') } : {}),
   }, workload.codec, workload.generator(settings.workload));
   world.setClientLoss(driver.hosts, run['client-loss'] as number);
+  instrument?.(world);
   const instance = strategy.create(world.strategyContext());
   // The strategy starts first, so that a fault at time 0 strikes hosts that already run.
   world.sim.schedule(0, () => instance.start());

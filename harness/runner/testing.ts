@@ -2,8 +2,8 @@
  * A strategy in a world of its own, for scripted scenario tests: build it, start it, then drive
  * the story step by step (crash a host at a time, drop exactly the message a mechanism depends on)
  * and look at the declared events and the checkers. Runs take their settings as `ftbench run`
- * does; clients (the workload's default load) start at time 0 if asked for, otherwise the guest
- * runs idle.
+ * does; clients (the workload's default load) start at `client-start-ms` if asked for, otherwise
+ * the guest runs idle.
  */
 import { findScenario } from '../faults/registry.ts';
 import type { TimeNs } from '../sim/types.ts';
@@ -53,10 +53,10 @@ export function scriptedRun(strategyName: string, workloadName: string, seed: nu
     load: workload.defaultLoad(resolved.workload),
     timeoutNs: integerParameter(run, 'timeout-ms') * 1_000_000,
     maxAttempts: integerParameter(run, 'max-attempts'),
-    stopIssuingAtNs: integerParameter(run, 'duration-ms') * 1_000_000,
+    stopIssuingAtNs: (integerParameter(run, 'client-start-ms') + integerParameter(run, 'duration-ms')) * 1_000_000,
     maxOperations: integerParameter(run, 'operations'),
   }, workload.codec, workload.generator(resolved.workload));
-  if (driver !== undefined) world.sim.schedule(0, () => driver.start());
+  if (driver !== undefined) world.sim.schedule(integerParameter(run, 'client-start-ms') * 1_000_000, () => driver.start());
   const toNs = (ms: number): TimeNs => Math.round(ms * 1_000_000);
   return {
     world,

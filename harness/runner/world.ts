@@ -25,6 +25,19 @@ import { ExactlyOnceChecker } from './exactly-once.ts';
 import { OutputRuleAudit } from './output-rule.ts';
 import { SplitBrainChecker } from './split-brain.ts';
 import type { TimedStrategyEvent } from './types.ts';
+import { HostScope, scopedClock } from './host-scope.ts';
+import { ReceiptLedger } from './receipts.ts';
+
+/** A declaration made by one host's code about another host (other than the events that name a subject). */
+export interface MisattributedDeclaration {
+  readonly kind: StrategyEvent['kind'];
+  readonly host: string;
+  readonly declaredBy: string;
+  readonly timeNs: number;
+}
+
+/** Events whose `host` is their subject (the spare being brought up), declared by the primary. */
+const SUBJECT_EVENTS: ReadonlySet<StrategyEvent['kind']> = new Set(['reprotect-start', 'reprotect-done', 'reprotect-failed']);
 
 /** Slices: at most 100 µs of a 1 GIPS CPU between looks at the clock, at least 1 µs. */
 const MAX_SLICE_INSTRUCTIONS = 100_000;
@@ -64,9 +77,17 @@ export class World {
   readonly outputRule: OutputRuleAudit;
   /** Watches for client replies and disk writes from a host that does not own the service. */
   readonly splitBrain: SplitBrainChecker;
+  /** Whose code is running: what strategies declare is attributed to that host. */
+  readonly scope = new HostScope();
+  /** What reached each replica from each other, by the sender's instruction count. */
+  readonly receipts: ReceiptLedger;
+  /** Declarations about a host made by another host's code: ignored by every checker. */
+  misattributed = 0;
+  firstMisattributed: MisattributedDeclaration | undefined;
   private readonly storageClients = new Map<string, StorageClient>();
   private readonly hostCreatedListeners: Array<(host: VmHost) => void> = [];
   private readonly declaredListeners: Array<(event: StrategyEvent) => void> = [];
+  private readonly testAndSetListeners: Array<(host: string, phase: 'request' | 'reply') => void> = [];
   private readonly instructionsPerSecond: number;
 
   constructor(private readonly options: WorldOptions) {
@@ -87,6 +108,9 @@ export class World {
     this.exactlyOnce = new ExactlyOnceChecker(this.network);
     this.outputRule = new OutputRuleAudit(this.network, options.promisesOutputRule);
     this.splitBrain = new SplitBrainChecker(this.network, options.service);
+    this.network.setDispatchScope((host, deliver) => this.scope.run(host, deliver));
+    const machines = new Set([...this.replicaHosts, ...this.spareHosts]);
+    this.receipts = new ReceiptLedger(this.network, (host) => this.hosts.get(host)?.machine.retired, machines);
     this.onHostCreated((host) =>
       host.onEmit((output) => {
         this.exactlyOnce.observe(host.name, output);
@@ -114,6 +138,16 @@ export class World {
     let client = this.storageClients.get(host);
     if (client === undefined) {
       client = new StorageClient(this.sim, this.network, host, { server: 'storage' });
+      const testAndSet = client.testAndSet.bind(client);
+      // The harness sees the storage's answer: an `alone` counts only after a true one.
+      client.testAndSet = (flag, done) => {
+        testAndSet(flag, (result) => {
+          if (result.state === 'ok' && result.value) this.outputRule.onTestAndSetWon(host);
+          done(result);
+          if (result.state === 'ok') for (const listener of this.testAndSetListeners) listener(host, 'reply');
+        });
+        for (const listener of this.testAndSetListeners) listener(host, 'request');
+      };
       this.storageClients.set(host, client);
     }
     return client;
@@ -154,6 +188,7 @@ export class World {
       maxSliceInstructions: MAX_SLICE_INSTRUCTIONS,
       minSliceInstructions: MIN_SLICE_INSTRUCTIONS,
       ...(this.options.guest.diskSectors > 0 ? { storage: { client: this.storageClient(host), disk: this.disk } } : {}),
+      inScope: (action) => this.scope.run(host, action),
     }, policy);
     this.hosts.set(host, vmHost);
     for (const listener of this.hostCreatedListeners) listener(vmHost);
@@ -168,7 +203,12 @@ export class World {
     this.hostCreatedListeners.push(listener);
   }
 
-  /** Calls `listener` with every event a strategy declares (sync points included), as it is declared (scripted tests and fault triggers watch them). */
+  /** Calls `listener` after each test-and-set request a host sends, and after it handled each answer. */
+  onTestAndSet(listener: (host: string, phase: 'request' | 'reply') => void): void {
+    this.testAndSetListeners.push(listener);
+  }
+
+  /** Calls `listener` with every event a strategy declares (sync points included), right after the harness recorded it. */
   onDeclared(listener: (event: StrategyEvent) => void): void {
     this.declaredListeners.push(listener);
   }
@@ -184,10 +224,46 @@ export class World {
     else this.network.crash(host);
   }
 
+  /**
+   * A strategy's declaration, attributed to the host whose code is running (host-scope.ts). One
+   * made by another host's code about a host is ignored and counted; with no host running (the
+   * strategy's start-up) the named host is taken at its word, except for what the output-rule
+   * audit verifies itself (`backup-holds`, `alone`).
+   */
+  private declare(event: StrategyEvent): void {
+    this.record(event);
+    for (const listener of this.declaredListeners) listener(event);
+  }
+
+  private record(event: StrategyEvent): void {
+    const declaredBy = this.scope.current;
+    const nowNs = this.sim.nowNs;
+    if (event.kind === 'backup-holds') {
+      this.outputRule.onBackupHolds(event.host, event.primary, event.point, declaredBy, this.receipts.reachedFrom(event.host, event.primary), nowNs);
+      return; // many, and only the audit needs them
+    }
+    if (declaredBy !== undefined && declaredBy !== event.host && !SUBJECT_EVENTS.has(event.kind)) {
+      this.misattributed++;
+      this.firstMisattributed ??= { kind: event.kind, host: event.host, declaredBy, timeNs: nowNs };
+      return;
+    }
+    if (event.kind === 'sync-point') {
+      const vmHost = this.hosts.get(event.host);
+      if (vmHost === undefined) throw new Error(`sync-point on ${event.host}, which runs no machine`);
+      this.divergence.record(event.point, event.host, nowNs, vmHost.machine);
+      return;
+    }
+    if (event.kind === 'alone') this.outputRule.onAlone(event.host, declaredBy, nowNs);
+    if (event.kind === 'protected') this.outputRule.onProtected(event.host);
+    this.splitBrain.onEvent(event, nowNs);
+    this.events.push({ ...event, timeNs: nowNs });
+    if (this.sim.trace.on) this.sim.trace.record(`strategy.${event.kind}`, event.host, {});
+  }
+
   /** The context a strategy works through. */
   strategyContext(): StrategyContext {
     return {
-      sim: this.sim,
+      sim: scopedClock(this.sim, this.scope),
       network: this.network,
       parameters: this.options.strategyParameters,
       service: this.options.service,
@@ -200,21 +276,7 @@ export class World {
       createVmHost: (host, createMachine, policy) => this.createVmHost(host, createMachine, policy),
       livePolicy: (vmHost) => this.livePolicy(vmHost),
       random: (name) => this.sim.stream(`strategy.${name}`),
-      declare: (event: StrategyEvent) => {
-        for (const listener of this.declaredListeners) listener(event);
-        if (event.kind === 'sync-point') {
-          const vmHost = this.hosts.get(event.host);
-          if (vmHost === undefined) throw new Error(`sync-point on ${event.host}, which runs no machine`);
-          this.divergence.record(event.point, event.host, this.sim.nowNs, vmHost.machine);
-          return;
-        }
-        this.outputRule.onEvent(event);
-        this.splitBrain.onEvent(event, this.sim.nowNs);
-        if (event.kind === 'backup-holds') return; // many, and only the audit needs them
-        const timed = { ...event, timeNs: this.sim.nowNs };
-        this.events.push(timed);
-        if (this.sim.trace.on) this.sim.trace.record(`strategy.${event.kind}`, 'host' in event ? event.host : '-', {});
-      },
+      declare: (event: StrategyEvent) => this.declare(event),
     };
   }
 }

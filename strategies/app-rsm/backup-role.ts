@@ -45,6 +45,8 @@ export class BackupRole implements ReplaySource {
   /** The highest operation whose ack was sent (applied, and its reply's time reached). */
   private ackedUpTo = 0;
   private executing: { readonly operation: Operation; readIndex: number } | undefined;
+  /** The primary's instruction count at each applied and not yet acknowledged operation's reply. */
+  private readonly appliedRetired = new Map<number, number>();
 
   constructor(
     private readonly cluster: AppRsmCluster,
@@ -156,6 +158,7 @@ export class BackupRole implements ReplaySource {
     this.executing = undefined;
     if (readIndex < operation.reads.length) figures.replayReadMismatches++;
     this.applied = operation.number;
+    this.appliedRetired.set(operation.number, operation.primaryRetired);
     figures.operationsApplied++;
     if (!operation.noReply) {
       if (this.cluster.isSyncPoint(operation.number)) {
@@ -177,7 +180,19 @@ export class BackupRole implements ReplaySource {
   private sendAck(applied: number): void {
     if (this.cluster.crashed(this.host) || this.mode === 'halted' || this.mode === 'promoted') return;
     this.ackedUpTo = Math.max(this.ackedUpTo, applied);
+    this.declareHolds(applied);
     this.cluster.context.network.send(this.host, this.primaryHost, CHANNEL_ACK, encodeAck({ pairing: this.pairing, applied }));
+  }
+
+  /**
+   * Tells the harness's output-rule audit what this backup holds, in the primary's instruction
+   * counts: everything up to the reply of operation `applied`, which its guest has applied.
+   */
+  private declareHolds(applied: number): void {
+    const retired = this.appliedRetired.get(applied);
+    if (retired === undefined) return;
+    for (const number of this.appliedRetired.keys()) if (number <= applied) this.appliedRetired.delete(number);
+    this.cluster.context.declare({ kind: 'backup-holds', host: this.host, primary: this.primaryHost, point: retired + 1 });
   }
 
   // ----- losing the primary --------------------------------------------------------------------

@@ -5,8 +5,10 @@
  *
  * What crosses is the least any strategy here ships: per operation, its number, the client's
  * network address, the request frame as the client sent it, and the non-deterministic values
- * (time, cycle, entropy reads) the primary's guest consumed while executing it. No instruction
- * counts, no interrupt positions, no memory.
+ * (time, cycle, entropy reads) the primary's guest consumed while executing it, and the primary's
+ * instruction count at its reply — not for replay (the backup's guest runs its own counts) but so
+ * that the backup can tell the harness's output-rule audit, in the primary's terms, what it holds.
+ * No interrupt positions, no memory.
  */
 import type { PairingHeartbeat } from '../shared/pairing.ts';
 import { ByteReader, ByteWriter, DecodeError } from '../../harness/net/codec.ts';
@@ -39,6 +41,8 @@ export interface Operation {
   readonly noReply: boolean;
   /** Values of the reads the primary's guest made while executing it, in order. */
   readonly reads: readonly RecordedRead[];
+  /** The primary's instruction count when its reply was produced (or the operation completed). */
+  readonly primaryRetired: number;
 }
 
 export interface OperationBatch {
@@ -59,7 +63,7 @@ export { decodePairingHeartbeat as decodeHeartbeat, encodePairingHeartbeat as en
 export function encodeOperationBatch(batch: OperationBatch): Uint8Array {
   const writer = new ByteWriter(256).u8(TYPE_OPERATIONS).u32(batch.pairing).u16(batch.operations.length);
   for (const operation of batch.operations) {
-    writer.u32(operation.number).u32(operation.source).bool(operation.noReply).u16(operation.bytes.length).raw(operation.bytes);
+    writer.u32(operation.number).u32(operation.source).bool(operation.noReply).u64(operation.primaryRetired).u16(operation.bytes.length).raw(operation.bytes);
     writer.u16(operation.reads.length);
     for (const read of operation.reads) writer.u8(READ_KINDS.indexOf(read.kind)).u64(read.value);
   }
@@ -76,6 +80,7 @@ export function decodeOperationBatch(bytes: Uint8Array): OperationBatch {
     const number = reader.u32();
     const source = reader.u32();
     const noReply = reader.bool();
+    const primaryRetired = reader.u64();
     const frame = reader.raw(reader.u16()).slice();
     const reads: RecordedRead[] = [];
     for (let remaining = reader.u16(); remaining > 0; remaining--) {
@@ -83,7 +88,7 @@ export function decodeOperationBatch(bytes: Uint8Array): OperationBatch {
       if (kind === undefined) throw new DecodeError('unknown read kind');
       reads.push({ kind, value: reader.u64() });
     }
-    operations.push({ number, source, noReply, bytes: frame, reads });
+    operations.push({ number, source, noReply, bytes: frame, reads, primaryRetired });
   }
   reader.end();
   return { pairing, operations };

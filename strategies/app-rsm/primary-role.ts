@@ -188,7 +188,7 @@ export class PrimaryRole implements PrimarySink {
       context.declare({ kind: 'sync-point', host: this.host, point: current.number });
       figures.syncPointsDeclared++;
     }
-    const operation: Operation = { number: current.number, source: current.source, bytes: current.bytes, noReply, reads: current.reads };
+    const operation: Operation = { number: current.number, source: current.source, bytes: current.bytes, noReply, reads: current.reads, primaryRetired: retired };
     figures.operationsShipped++;
     figures.readsShipped += operation.reads.length;
     this.unacked.push({ operation, retired, sentAtNs: undefined, firstSentAtNs: undefined });
@@ -270,14 +270,11 @@ export class PrimaryRole implements PrimarySink {
     this.detector?.heard();
     if (ack.applied <= this.acked) return;
     const { context, figures } = this.cluster;
-    let retired: number | undefined;
     while (this.unacked.length > this.unsent && this.unacked[0]!.operation.number <= ack.applied) {
       const entry = this.unacked.shift()!;
-      retired = entry.retired;
       if (entry.firstSentAtNs !== undefined) figures.ackDelayNs.add(context.sim.nowNs - entry.firstSentAtNs);
     }
     this.acked = ack.applied;
-    if (retired !== undefined) context.declare({ kind: 'backup-holds', host: from, primary: this.host, point: retired + 1 });
     const wasFull = this.hold.full;
     this.hold.releaseUpTo(this.acked);
     if (wasFull) this.vmHost.wake();

@@ -76,8 +76,10 @@ export class BackupRole {
     this.applied = message.sequence;
     this.pendingDisk = message.pendingDisk;
     this.timerCompare = message.snapshot.devices.timerCompare;
-    // The machine is now exactly where the primary's was when it took the checkpoint.
+    // The machine is now exactly where the primary's was when it took the checkpoint: it holds
+    // everything the primary executed before the checkpoint's count (for the output-rule audit).
     this.cluster.declareSyncPoint(this.host, this.pairing, message.sequence);
+    this.cluster.context.declare({ kind: 'backup-holds', host: this.host, primary: this.primaryHost, point: message.retired });
     this.cluster.figures.syncPointsCompared++;
     this.sendAck(message.sequence);
   }

@@ -284,7 +284,6 @@ export class PrimaryRole implements PrimaryOutputSink {
     const delayNs = context.sim.nowNs - checkpoint.sentAtNs;
     figures.ackDelayNs.add(delayNs);
     this.ackDelayEstimateNs = (3 * this.ackDelayEstimateNs + delayNs) / 4;
-    context.declare({ kind: 'backup-holds', host: from, primary: this.host, point: checkpoint.retired });
     if (this.mode === 'reprotecting') this.onNewBackupUp();
     const wasFull = this.hold.full;
     this.hold.releaseUpTo(this.acked);

@@ -5,7 +5,8 @@
  * makes the peer suspected. It cannot tell a crash from a partition, which is why a suspicion only
  * leads to going live through test-and-set on the shared storage (see go-live.ts).
  */
-import type { Simulation, Timer } from '../../harness/sim/simulation.ts';
+import type { Timer } from '../../harness/sim/simulation.ts';
+import type { StrategyClock } from '../types.ts';
 import type { TimeNs } from '../../harness/sim/types.ts';
 
 /** Options of a heartbeat detector; validated when it is built. */
@@ -28,7 +29,7 @@ export class HeartbeatDetector {
   private running = false;
 
   constructor(
-    private readonly sim: Simulation,
+    private readonly sim: StrategyClock,
     private readonly options: HeartbeatDetectorOptions,
   ) {
     if (!Number.isSafeInteger(options.intervalNs) || options.intervalNs <= 0) throw new RangeError(`heartbeat interval ${options.intervalNs} ns must be an integer > 0`);

@@ -17,9 +17,9 @@
 import { ConfigError } from '../../harness/errors.ts';
 import { ByteReader, ByteWriter, DecodeError } from '../../harness/net/codec.ts';
 import type { ParameterSpec } from '../../harness/params.ts';
-import type { Simulation, Timer } from '../../harness/sim/simulation.ts';
+import type { Timer } from '../../harness/sim/simulation.ts';
 import type { TimeNs } from '../../harness/sim/types.ts';
-import type { StrategyContext } from '../types.ts';
+import type { StrategyClock, StrategyContext } from '../types.ts';
 import { HeartbeatDetector } from './failure-detector.ts';
 
 /** The test-and-set flag of pairing `pairing`: the service's own flag for the first, then one each. */
@@ -97,7 +97,7 @@ export class Beacon {
   private timer: Timer | undefined;
 
   constructor(
-    private readonly sim: Simulation,
+    private readonly sim: StrategyClock,
     private readonly intervalNs: TimeNs,
     /** Sends one heartbeat; returns false once there is nobody to send for (a crashed host). */
     private readonly send: () => boolean,

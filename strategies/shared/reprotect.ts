@@ -5,7 +5,8 @@
  * snapshot's bytes at a memory-copy rate, so it shows in client latency like a real one would.
  */
 import type { VmHost } from '../../harness/host/vm-host.ts';
-import type { Simulation, Timer } from '../../harness/sim/simulation.ts';
+import type { Timer } from '../../harness/sim/simulation.ts';
+import type { StrategyClock } from '../types.ts';
 import type { TimeNs } from '../../harness/sim/types.ts';
 import type { MachineSnapshot } from '../../harness/vm/types.ts';
 import { snapshotPageBytes } from './snapshot-codec.ts';
@@ -22,7 +23,7 @@ export function copyTimeNs(bytes: number, bytesPerSecond: number): TimeNs {
  * resume: whatever the caller starts there, such as a new log, begins at the snapshot's point);
  * `resumed` runs when the primary executes again.
  */
-export function pauseAndSnapshot(sim: Simulation, vmHost: VmHost, copyBytesPerSecond: number, taken: (snapshot: MachineSnapshot, pauseNs: TimeNs) => void, resumed: () => void): void {
+export function pauseAndSnapshot(sim: StrategyClock, vmHost: VmHost, copyBytesPerSecond: number, taken: (snapshot: MachineSnapshot, pauseNs: TimeNs) => void, resumed: () => void): void {
   // The host may have executed ahead of the clock: the snapshot is its state at cpuNs, and the
   // pause runs from there (from now, it would be hidden in the lead).
   const fromNs = Math.max(sim.nowNs, vmHost.cpuNs());
@@ -47,7 +48,7 @@ export class RetriedSend {
   private finished = false;
 
   constructor(
-    private readonly sim: Simulation,
+    private readonly sim: StrategyClock,
     private readonly send: () => void,
     private readonly retryNs: TimeNs,
     private readonly maxAttempts: number,

@@ -80,7 +80,11 @@ export class BackupRole implements BackupReplayListener {
   onBackupLog(from: string, batch: LogBatch): void {
     if (from !== this.primaryHost || batch.epoch !== this.epoch || this.mode !== 'following') return;
     this.detector?.heard();
+    const heldBefore = this.replay.heldPoint;
     const accepted = this.replay.receive(batch.firstSequence, batch.entries);
+    // What this backup now holds, for the harness's output-rule audit (declared here, by the
+    // backup, from what reached it: the primary's bookkeeping of acks does not count).
+    if (this.replay.heldPoint > heldBefore) this.cluster.context.declare({ kind: 'backup-holds', host: this.host, primary: this.primaryHost, point: this.replay.heldPoint });
     const { figures, options } = this.cluster;
     figures.backupBufferPeakBytes = Math.max(figures.backupBufferPeakBytes, this.replay.peakBytes);
     if (this.replay.unreplayedBytes > options.backupBufferBytes) this.withholding = true;

@@ -20,6 +20,11 @@ export interface VmftVariant {
   readonly outputRule: boolean;
   /** Going live (or on alone) only if test-and-set on the shared storage returns true. */
   readonly testAndSet: boolean;
+  /**
+   * A lie (mutant only): outputs leave once the log entries behind them are sent, not acknowledged,
+   * and the primary itself declares that the backup holds what it sent.
+   */
+  readonly releaseOnSend?: boolean;
 }
 
 /** Sync points are numbered per epoch, so that two pairings never compare the same count. */

@@ -34,6 +34,16 @@ export const vmftNoTestAndSet: Strategy = {
   },
 };
 
+/** Known broken, and lying about it: outputs leave once their log entries are sent, vouched for by the primary. */
+export const vmftReleaseOnSend: Strategy = {
+  ...vmftVariant('vmft-release-on-send', 'vmft releasing outputs once their log entries are sent (known broken): the primary declares backup-holds for what it only sent', { outputRule: true, testAndSet: true, releaseOnSend: true }),
+  knownBroken: {
+    flaw: 'output rule on send, not on ack, with the primary vouching for its backup: a reply can leave before its log entry reached the backup, and the primary declares that the backup holds it',
+    exposedBy: 'lossy-links',
+    caughtBy: 'outputRule',
+  },
+};
+
 function vmftVariant(name: string, description: string, variant: VmftVariant): Strategy {
   return {
     name,

@@ -117,11 +117,6 @@ export class PrimaryLog {
     return batch;
   }
 
-  /** Instruction count of the oldest entry not acknowledged yet, if any. */
-  firstUnackedRetired(): number | undefined {
-    return this.entries[this.head]?.entry.retired;
-  }
-
   /** Time of the first entry not sent yet, if any. */
   nextUnsentTimeNs(): TimeNs | undefined {
     return this.entries[this.indexOf(this.sent + 1)]?.timeNs;

@@ -65,8 +65,6 @@ export class PrimaryRole implements PrimaryLogSink {
   private beacon: Beacon | undefined;
   private reprotectStartNs = 0;
   private reprotectPauseNs = 0;
-  /** The last `backup-holds` point declared (they only grow). */
-  private declaredHoldsPoint = -1;
 
   private constructor(
     private readonly cluster: VmftCluster,
@@ -165,7 +163,7 @@ export class PrimaryRole implements PrimaryLogSink {
     // flow control left room for one entry in this instruction.
     if (log !== undefined) this.append({ kind: 'output', retired: output.retired, output: marked }, output.timeNs);
     if (log === undefined || !this.cluster.variant.outputRule) return this.hold.submit(output, 0, 0);
-    this.hold.submit(output, log.lastSequence, log.ackedSequence);
+    this.hold.submit(output, log.lastSequence, this.cluster.variant.releaseOnSend === true ? log.sentSequence : log.ackedSequence);
     if (this.hold.size > 0) this.scheduleFlush(output.timeNs);
   }
 
@@ -175,22 +173,9 @@ export class PrimaryRole implements PrimaryLogSink {
   }
 
   private leave(output: MachineOutput): void {
-    if (this.log !== undefined) this.declareBackupHolds(output);
     if (output.kind === 'frame') this.cluster.figures.repliesReleased++;
     this.cluster.figures.outputDelayNs.add(Math.max(0, this.cluster.context.sim.nowNs - output.timeNs));
     this.vmHost.release(output);
-  }
-
-  /**
-   * Tells the harness's output-rule audit what the backup holds as `output` leaves: everything the
-   * primary produced before the oldest unacknowledged entry (or, with none, before the instruction
-   * after the output's). With the output rule that always covers the output; without it, it shows.
-   */
-  private declareBackupHolds(output: MachineOutput): void {
-    const point = this.log!.firstUnackedRetired() ?? output.retired + 1;
-    if (point <= this.declaredHoldsPoint) return;
-    this.declaredHoldsPoint = point;
-    this.cluster.context.declare({ kind: 'backup-holds', host: this.backupHost!, primary: this.host, point });
   }
 
   private stall(retired: number): number {
@@ -239,12 +224,23 @@ export class PrimaryRole implements PrimaryLogSink {
       context.network.send(this.host, backupHost, CHANNEL_REPLICATION, bytes);
       figures.logMessages++;
       figures.logBytes += bytes.length;
+      if (this.cluster.variant.releaseOnSend === true) this.vouchForSent(backupHost, batch[batch.length - 1]!.entry);
     }
     const nextNs = log.nextUnsentTimeNs();
     if (nextNs === undefined) return;
     // Entries an output (or a stalled primary) waits for go as soon as their time comes.
     const urgent = this.hold.size > 0 || this.stalledSinceNs !== undefined;
     this.scheduleFlush(urgent ? nextNs : nextNs + options.logFlushNs);
+  }
+
+  /**
+   * The lying mutant: the primary tells the audit that the backup holds what was only sent, and
+   * lets the outputs behind it leave. The harness does not take a primary's word for its backup.
+   */
+  private vouchForSent(backupHost: string, last: LogEntry): void {
+    const point = last.kind === 'output' ? last.retired + 1 : last.retired;
+    this.cluster.context.declare({ kind: 'backup-holds', host: backupHost, primary: this.host, point });
+    this.hold.releaseUpTo(this.log!.sentSequence);
   }
 
   /**

@@ -28,6 +28,8 @@ export class ReplayLog {
   private boundaryHead = 0;
   private received = 0;
   private lastRetired: number;
+  /** Everything the primary produced before this count has been received. */
+  private holdsBefore: number;
   private bytes = 0;
   /** Most unreplayed bytes ever held. */
   peakBytes = 0;
@@ -37,6 +39,16 @@ export class ReplayLog {
   /** `startRetired`: the count the backup's machine starts at (0 booted, or a snapshot's). */
   constructor(startRetired: number) {
     this.lastRetired = startRetired;
+    this.holdsBefore = startRetired;
+  }
+
+  /**
+   * The count before which the backup holds everything the primary produced: the last received
+   * entry's count (entries are in count order), or one past it when that entry marks an output (the
+   * instruction that produced it is complete: its inputs and reads come before it in the log).
+   */
+  get heldPoint(): number {
+    return this.holdsBefore;
   }
 
   /** Highest contiguous sequence number received. */
@@ -74,6 +86,7 @@ export class ReplayLog {
       if (isBoundaryEntry(entry)) this.boundaries.push(entry.retired);
       this.bytes += bytes;
       this.lastRetired = entry.retired;
+      this.holdsBefore = Math.max(this.holdsBefore, entry.kind === 'output' ? entry.retired + 1 : entry.retired);
       this.received = firstSequence + index;
       accepted++;
     });

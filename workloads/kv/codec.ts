@@ -29,8 +29,10 @@ export const kvCodec: ClientCodec<KvInput, KvOutput> = {
   decode(input, payload): KvOutput {
     const reader = new ByteReader(payload);
     if (input.op !== 'get') {
+      const version = reader.u32();
       reader.end();
-      return {};
+      if (version < 1) throw new DecodeError(`kv ${input.op} answered version ${version}: a written key has version 1 or more`);
+      return { version };
     }
     const bytes = reader.raw(reader.u16());
     reader.end();

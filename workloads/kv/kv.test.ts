@@ -39,12 +39,13 @@ test('kv: put, get and append give the kv model\'s results (codec round trip)', 
   let sequence = 0;
   const run = (input: KvInput) => call(harness, 1, ++sequence, input);
   assert.deepEqual(run({ op: 'get', key: 'x' }), { status: 0, output: { value: '' } }, 'a missing key reads empty');
-  assert.deepEqual(run({ op: 'put', key: 'x', value: 'hello' }), { status: 0, output: {} });
-  assert.deepEqual(run({ op: 'append', key: 'x', value: ' world' }), { status: 0, output: {} });
+  assert.deepEqual(run({ op: 'put', key: 'x', value: 'hello' }), { status: 0, output: { version: 1 } });
+  assert.deepEqual(run({ op: 'append', key: 'x', value: ' world' }), { status: 0, output: { version: 2 } });
   assert.deepEqual(run({ op: 'get', key: 'x' }), { status: 0, output: { value: 'hello world' } });
-  assert.deepEqual(run({ op: 'append', key: 'fresh', value: 'é€' }), { status: 0, output: {} });
+  assert.deepEqual(run({ op: 'put', key: 'x', value: 'again' }), { status: 0, output: { version: 3 } }, 'a put counts as a write too');
+  assert.deepEqual(run({ op: 'append', key: 'fresh', value: 'é€' }), { status: 0, output: { version: 1 } });
   assert.deepEqual(run({ op: 'get', key: 'fresh' }), { status: 0, output: { value: 'é€' } });
-  assert.deepEqual(run({ op: 'put', key: '', value: 'empty key' }), { status: 0, output: {} });
+  assert.deepEqual(run({ op: 'put', key: '', value: 'empty key' }), { status: 0, output: { version: 1 } });
   assert.deepEqual(run({ op: 'get', key: '' }), { status: 0, output: { value: 'empty key' } });
 });
 
@@ -56,12 +57,20 @@ test('kv: values beyond 1024 bytes answer status 4 and change nothing', () => {
   assert.deepEqual(call(harness, 1, 4, { op: 'get', key: 'k' }).output, { value: 'a'.repeat(1000) + 'b'.repeat(24) });
 });
 
-test('kv: a retried append is answered from the duplicate table and appends once', () => {
+test('kv: a retried append is answered from the duplicate table (the same version) and appends once', () => {
   const harness = boot();
-  call(harness, 1, 1, { op: 'append', key: 'k', value: 'ab' });
+  const first = call(harness, 1, 1, { op: 'append', key: 'k', value: 'ab' });
   const { operation, payload } = kvCodec.encode({ op: 'append', key: 'k', value: 'ab' });
-  assert.equal(harness.request(1, 1, operation, payload)[0]!.status, 0);
+  const retry = harness.request(1, 1, operation, payload)[0]!;
+  assert.equal(retry.status, 0);
+  assert.deepEqual(kvCodec.decode({ op: 'append', key: 'k', value: 'ab' }, retry.payload), first.output);
   assert.deepEqual(call(harness, 1, 2, { op: 'get', key: 'k' }).output, { value: 'ab' });
+});
+
+test('kv: the same append executed again as a new request answers a different version — what the exactly-once checker sees of a double execution', () => {
+  const harness = boot();
+  assert.deepEqual(call(harness, 1, 1, { op: 'append', key: 'k', value: 'ab' }).output, { version: 1 });
+  assert.deepEqual(call(harness, 2, 1, { op: 'append', key: 'k', value: 'ab' }).output, { version: 2 });
 });
 
 test('kv: bad payloads answer status 3', () => {

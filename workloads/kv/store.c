@@ -60,11 +60,13 @@ static void write_value(struct kv_shard *shard, struct kv_slot *slot, uint32_t o
     slot->key_length = (uint16_t)arguments->key_length;
     memcpy(slot->key, arguments->key, arguments->key_length);
     slot->value_length = 0;
+    slot->version = 0;
     shard->keys++;
   }
   uint32_t offset = operation == KV_OPERATION_APPEND ? slot->value_length : 0u;
   memcpy(slot->value + offset, arguments->value, arguments->value_length);
   slot->value_length = (uint16_t)(offset + arguments->value_length);
+  slot->version++;
 }
 
 static struct ftb_result execute_locked(struct kv_shard *shard, uint32_t hash, uint32_t operation, const struct kv_arguments *arguments,
@@ -75,7 +77,8 @@ static struct ftb_result execute_locked(struct kv_shard *shard, uint32_t hash, u
   uint32_t base = operation == KV_OPERATION_APPEND && slot->used ? slot->value_length : 0u;
   if (base + arguments->value_length > KV_MAX_VALUE) return ftb_error(FTB_STATUS_TOO_LARGE, "value longer than 1024 bytes", reply);
   write_value(shard, slot, operation, arguments);
-  return ftb_ok(0);
+  ftb_store_u32(reply, slot->version);
+  return ftb_ok(4u);
 }
 
 struct ftb_result kv_store_execute(uint32_t operation, const uint8_t *payload, uint32_t length, uint8_t *reply) {

@@ -7,7 +7,9 @@
  *
  * Payloads (workloads/README.md, "kv"): get = [u8 key length][key]; put and append = [u8 key
  * length][key][u16 value length][value]; get answers [u16 value length][value] (a missing key
- * reads as the empty value), put and append answer nothing.
+ * reads as the empty value), put and append answer [u32 version]: the key's version after the
+ * write, its count of writes (etcd's per-key version), so that a write executed twice answers
+ * differently the second time.
  */
 #ifndef KV_STORE_H
 #define KV_STORE_H
@@ -30,6 +32,8 @@ struct kv_slot {
   uint16_t key_length;
   uint16_t value_length;
   uint16_t reserved;
+  /* Writes (puts and appends) applied to the key: 1 after the first. */
+  uint32_t version;
   uint8_t key[KV_MAX_KEY];
   uint8_t value[KV_MAX_VALUE];
 };

@@ -42,8 +42,8 @@ test('smp-kv: put, get and append give the kv model\'s results (codec round trip
     assert.equal(replies[0]!.status, ReplyStatus.ok);
     return kvCodec.decode(input, replies[0]!.payload);
   };
-  assert.deepEqual(call({ op: 'put', key: 'x', value: 'a' }), {});
-  assert.deepEqual(call({ op: 'append', key: 'x', value: 'b' }), {});
+  assert.deepEqual(call({ op: 'put', key: 'x', value: 'a' }), { version: 1 });
+  assert.deepEqual(call({ op: 'append', key: 'x', value: 'b' }), { version: 2 });
   assert.deepEqual(call({ op: 'get', key: 'x' }), { value: 'ab' });
 });
 

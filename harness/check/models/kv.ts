@@ -1,11 +1,15 @@
 /**
  * A key-value store of strings with get, put and append (the workloads' kv service). A missing key
  * reads as the empty string. Keys never constrain each other, so a history is checked one key at a
- * time (P-compositionality): a partition's state is just the value of its key.
+ * time (P-compositionality): a partition's state is just the value of its key and its version.
+ *
+ * A put or append may answer the key's version after it (etcd's per-key version: its count of
+ * writes, 1 after the first), as the workloads' kv service does. Then a write applied twice is
+ * visible in its own answer — the version skips — not only in a later read.
  */
 import { extendStringHash, hashString, mix32 } from '../hash.ts';
 import type { Model } from '../types.ts';
-import { expectObject, expectOnlyFields, expectOperationName, expectString, quote } from './shape.ts';
+import { expectInteger, expectObject, expectOnlyFields, expectOperationName, expectString, fail, quote } from './shape.ts';
 
 /** A kv operation. */
 export type KvInput =
@@ -30,8 +34,13 @@ export interface KvGetOutput {
   readonly value: string;
 }
 
-/** What a kv operation answers: `get` → KvGetOutput, `put` and `append` → `{}`. */
-export type KvOutput = KvGetOutput | Readonly<Record<string, never>>;
+/** What `put` and `append` answer: the key's version after the write, or nothing (`{}`: not checked). */
+export interface KvWriteOutput {
+  readonly version?: number;
+}
+
+/** What a kv operation answers: `get` → KvGetOutput, `put` and `append` → KvWriteOutput. */
+export type KvOutput = KvGetOutput | KvWriteOutput;
 
 /** The initial store: key → value. */
 export type KvInit = Readonly<Record<string, string>>;
@@ -45,6 +54,8 @@ export interface KvValue {
   readonly text: string;
   /** `hashString(text)`, unmixed so that appends can extend it. */
   readonly hash: number;
+  /** Writes applied to the key in this history (0 before the first, also for an init value). */
+  readonly version: number;
 }
 
 const operationNames = ['get', 'put', 'append'] as const;
@@ -64,8 +75,11 @@ function parseInput(value: unknown, path: string): KvInput {
 function parseOutput(value: unknown, input: KvInput, path: string): KvOutput {
   const output = expectObject(value, path);
   if (input.op !== 'get') {
-    expectOnlyFields(output, path, []);
-    return {};
+    expectOnlyFields(output, path, ['version']);
+    if (output.version === undefined) return {};
+    const version = expectInteger(output.version, `${path}.version`);
+    if (version < 1) fail(`${path}.version`, `${version} is not a version: expected an integer >= 1 (the key's count of writes after this one)`);
+    return { version };
   }
   expectOnlyFields(output, path, ['value']);
   return { value: expectString(output.value, `${path}.value`) };
@@ -77,38 +91,36 @@ function parseInit(value: unknown, path: string): KvInit {
   return init as KvInit;
 }
 
-function valueOf(text: string): KvValue {
-  return { text, hash: hashString(text) };
+function valueOf(text: string, version: number): KvValue {
+  return { text, hash: hashString(text), version };
 }
 
 function step(state: KvValue, input: KvInput, output: KvOutput | null): KvValue | undefined {
-  switch (input.op) {
-    case 'get':
-      return output === null || ('value' in output && output.value === state.text) ? state : undefined;
-    case 'put':
-      return valueOf(input.value);
-    case 'append':
-      return { text: state.text + input.value, hash: extendStringHash(state.hash, input.value) };
-  }
+  if (input.op === 'get') return output === null || ('value' in output && output.value === state.text) ? state : undefined;
+  const version = state.version + 1;
+  if (output !== null && 'version' in output && output.version !== undefined && output.version !== version) return undefined;
+  if (input.op === 'put') return valueOf(input.value, version);
+  return { text: state.text + input.value, hash: extendStringHash(state.hash, input.value), version };
 }
 
 function describeOperation(input: KvInput, output: KvOutput | null): string {
   if (input.op === 'get') return `get(${quote(input.key)}) → ${output !== null && 'value' in output ? quote(output.value) : '?'}`;
-  return `${input.op}(${quote(input.key)}, ${quote(input.value)})${output === null ? ' → ?' : ''}`;
+  const answer = output === null ? ' → ?' : 'version' in output && output.version !== undefined ? ` → version ${output.version}` : '';
+  return `${input.op}(${quote(input.key)}, ${quote(input.value)})${answer}`;
 }
 
 export const kvModel: Model<KvValue, KvInput, KvOutput, KvInit> = {
   name: 'kv',
-  summary: '{op:"get",key} → {value}, {op:"put",key,value} → {}, {op:"append",key,value} → {}; strings; missing keys read ""; init: {key: value}',
+  summary: '{op:"get",key} → {value}, {op:"put",key,value} → {version} or {}, {op:"append",key,value} → {version} or {}; strings; missing keys read ""; version: the key\'s count of writes after this one; init: {key: value}',
   parseInput,
   parseOutput,
   parseInit,
   partitionKey: (input) => input.key,
-  initialState: (init, key) => valueOf(init !== undefined && Object.hasOwn(init, key) ? init[key]! : ''),
+  initialState: (init, key) => valueOf(init !== undefined && Object.hasOwn(init, key) ? init[key]! : '', 0),
   step,
-  hashState: (state) => mix32(state.hash),
-  equalStates: (first, second) => first === second || (first.hash === second.hash && first.text === second.text),
+  hashState: (state) => mix32(state.hash ^ Math.imul(state.version, 0x9e3779b1)),
+  equalStates: (first, second) => first === second || (first.hash === second.hash && first.version === second.version && first.text === second.text),
   describeOperation,
-  describeState: (state) => quote(state.text),
+  describeState: (state) => `${quote(state.text)} (version ${state.version})`,
   stateValue: (state) => state.text,
 };
