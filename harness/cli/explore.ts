@@ -15,15 +15,21 @@ import { parseArgs } from 'node:util';
 import { ConfigError, listAccepted } from '../errors.ts';
 import { CRASH_HOSTS, type CrashHost, explorePoints, parsePoint, runCrashedAt } from '../runner/crash-points.ts';
 import { explore } from '../runner/explore.ts';
-import { type ExperimentConfig, violations } from '../runner/types.ts';
+import { type ExperimentConfig, type Verdicts, violations } from '../runner/types.ts';
 import { hostEnvironment } from './files.ts';
 import { parseSeed, parseSettings } from './arguments.ts';
 
-const USAGE = 'usage: ftbench explore --strategy S --workload W [--host primary|backup|spare [--scenario F] [--point KIND:N]] [--seed N] [--set key=value ...] [--points N] [--json]';
+const USAGE = `usage: ftbench explore --strategy S --workload W [--host primary|backup|spare [--scenario F] [--point KIND:N]] [--seed N] [--set key=value ...] [--points N] [--json]
+
+Without --host: crashes the primary right after each of its first N client replies (default 50),
+one small run per point. With --host: crashes that host right after each of the first N points
+of every kind (default 3) — replication or ack sent or received, output, test-and-set request and
+reply, declared event — of a base run of scenario F (default none; crash-backup for the spare).
+--point KIND:N replays one point. Exit 1 if a point broke a checker, 2 on bad input.`;
 
 const OPTIONS = {
   strategy: { type: 'string' }, workload: { type: 'string' }, seed: { type: 'string' }, set: { type: 'string', multiple: true }, points: { type: 'string' }, json: { type: 'boolean' },
-  host: { type: 'string' }, scenario: { type: 'string' }, point: { type: 'string' },
+  host: { type: 'string' }, scenario: { type: 'string' }, point: { type: 'string' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
 export async function exploreCommand(args: string[]): Promise<number> {
@@ -34,9 +40,14 @@ export async function exploreCommand(args: string[]): Promise<number> {
     throw new ConfigError(`${(error as Error).message}\n\n${USAGE}`);
   }
   const { values } = parsed;
+  if (values.help === true) {
+    console.log(USAGE);
+    return 0;
+  }
   if (values.strategy === undefined || values.workload === undefined) throw new ConfigError(`--strategy and --workload are required\n\n${USAGE}`);
-  const points = Number(values.points ?? (values.host === undefined ? '50' : '3'));
-  if (!Number.isSafeInteger(points) || points < 1 || points > 100_000) throw new ConfigError(`--points ${values.points} is not valid: expected an integer from 1 to 100000`);
+  const pointsText = values.points ?? (values.host === undefined ? '50' : '3');
+  const points = /^[0-9]+$/.test(pointsText) ? Number(pointsText) : Number.NaN;
+  if (!Number.isSafeInteger(points) || points < 1 || points > 100_000) throw new ConfigError(`--points ${JSON.stringify(pointsText)} is not valid: expected a decimal integer from 1 to 100000`);
   if (values.host === undefined) {
     if (values.scenario !== undefined || values.point !== undefined) throw new ConfigError(`--scenario and --point need --host\n\n${USAGE}`);
     return exploreReplies(values.strategy, values.workload, values.seed, values.set ?? [], points, values.json === true);
@@ -61,13 +72,13 @@ async function exploreReplies(strategy: string, workload: string, seed: string |
   if (!json) console.log(`ftbench explore: seed ${base.seed}, strategy ${base.strategy}, workload ${base.workload}, crash after each of the primary's first ${points} replies`);
   const result = explore(base, points, hostEnvironment, (nth, report) => {
     if (json) return;
-    const { linearizable, splitBrain, divergence } = report.verdicts;
-    process.stderr.write(`  point ${nth}: linearizable ${linearizable}, split brain ${splitBrain}, divergence ${divergence ?? 'n/a'}\n`);
+    const broken = violations(report.verdicts);
+    process.stderr.write(`  point ${nth}: ${broken.length === 0 ? 'every checker passed' : `broke ${broken.join(', ')}`}\n`);
   });
   if (json) console.log(JSON.stringify(result));
   else {
     console.log(`${result.pointsTried} points tried, ${result.failing.length} broke a checker`);
-    for (const point of result.failing) console.log(`  after reply ${point.nth}: ${JSON.stringify(point.verdicts)}\n    replay: ${point.replay}`);
+    for (const point of result.failing) console.log(`  after reply ${point.nth}: ${failingEvidence(point.verdicts)}\n    replay: ${point.replay}`);
   }
   return result.failing.length > 0 ? 1 : 0;
 }
@@ -96,6 +107,11 @@ function replayPoint(config: ExperimentConfig, role: CrashHost, text: string, js
   const { report, reached } = runCrashedAt(config, CRASH_HOSTS[role], point, hostEnvironment);
   const broken = violations(report.verdicts);
   if (json) console.log(JSON.stringify({ point: text, reached, broken, report }));
-  else console.log(`${text}: ${reached ? 'reached, crashed there' : 'never reached (no crash)'}; ${broken.length === 0 ? 'every checker passed' : `broke ${broken.join(', ')}`}: ${JSON.stringify(report.verdicts)}`);
+  else console.log(`${text}: ${reached ? 'reached, crashed there' : 'never reached (no crash)'}; ${broken.length === 0 ? 'every checker passed' : `broke ${broken.join(', ')}\n${failingEvidence(report.verdicts)}`}`);
   return broken.length > 0 ? 1 : 0;
+}
+
+/** Each failing verdict with the first line of its evidence. */
+function failingEvidence(verdicts: Verdicts): string {
+  return violations(verdicts).map((name) => `${name}: ${verdicts[name].evidence.split('\n')[0]}`).join('; ');
 }
