@@ -1,6 +1,7 @@
 import type { Strategy, StrategyContext, StrategyInstance } from '../types.ts';
 import { VmftCluster, type VmftVariant } from './cluster.ts';
 import { VMFT_PARAMETERS, resolveVmftOptions } from './parameters.ts';
+import { withUnloggedHartSchedule } from './unlogged-harts.ts';
 
 /**
  * Machine-level replication, the lecture's VMware FT case study: the primary logs every input,
@@ -31,6 +32,27 @@ export const vmftNoTestAndSet: Strategy = {
     flaw: 'no test-and-set: a replica that suspects its peer goes live without asking the shared storage, so a partition makes two primaries',
     exposedBy: 'partition-replicas',
     caughtBy: 'splitBrain',
+  },
+};
+
+/**
+ * Known broken: replays a multiprocessor guest without logging the hart interleaving, so the
+ * backup's harts race differently from the primary's (the lecture's multiprocessor limit; see
+ * unlogged-harts.ts). Checkpointing ships state and replicates the same guest correctly.
+ */
+export const vmftSmp: Strategy = {
+  ...vmftVariant('vmft-smp', 'vmft on multiprocessor guests without logging the hart interleaving (known broken): the backup replays into another interleaving', { outputRule: true, testAndSet: true }),
+  supports: { multiprocessorGuests: true, disk: true },
+  knownBroken: {
+    flaw: 'hart interleaving not logged: the backup replays the inputs at the right instruction counts, but its harts race in another order, so its state parts from the primary\'s',
+    exposedBy: 'none',
+    caughtBy: 'divergence',
+    workload: 'smp-kv',
+    correctBeside: 'checkpoint',
+  },
+  create(context: StrategyContext): StrategyInstance {
+    const cluster = new VmftCluster(withUnloggedHartSchedule(context), resolveVmftOptions(context.parameters), { outputRule: true, testAndSet: true });
+    return { start: () => cluster.start(), figures: () => cluster.figuresReport() };
   },
 };
 
