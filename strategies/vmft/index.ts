@@ -1,6 +1,7 @@
 import type { Strategy, StrategyContext, StrategyInstance } from '../types.ts';
 import { VmftCluster, type VmftVariant } from './cluster.ts';
 import { VMFT_PARAMETERS, resolveVmftOptions } from './parameters.ts';
+import { LoggingCpuMeter, withLoggingCost } from './logging-cost.ts';
 import { withUnloggedHartSchedule } from './unlogged-harts.ts';
 
 /**
@@ -50,10 +51,7 @@ export const vmftSmp: Strategy = {
     workload: 'smp-kv',
     correctBeside: 'checkpoint',
   },
-  create(context: StrategyContext): StrategyInstance {
-    const cluster = new VmftCluster(withUnloggedHartSchedule(context), resolveVmftOptions(context.parameters), { outputRule: true, testAndSet: true });
-    return { start: () => cluster.start(), figures: () => cluster.figuresReport() };
-  },
+  create: (context: StrategyContext) => createVmft(withUnloggedHartSchedule(context), { outputRule: true, testAndSet: true }),
 };
 
 function vmftVariant(name: string, description: string, variant: VmftVariant): Strategy {
@@ -68,9 +66,14 @@ function vmftVariant(name: string, description: string, variant: VmftVariant): S
     replicas: 2,
     // One spare per failover of `repeated-failover`.
     spares: 2,
-    create(context: StrategyContext): StrategyInstance {
-      const cluster = new VmftCluster(context, resolveVmftOptions(context.parameters), variant);
-      return { start: () => cluster.start(), figures: () => cluster.figuresReport() };
-    },
+    create: (context: StrategyContext) => createVmft(context, variant),
   };
+}
+
+/** A vmft cluster whose primaries pay for their logging in CPU time (logging-cost.ts). */
+function createVmft(context: StrategyContext, variant: VmftVariant): StrategyInstance {
+  const options = resolveVmftOptions(context.parameters);
+  const meter = new LoggingCpuMeter();
+  const cluster = new VmftCluster(withLoggingCost(context, options.loggingCost, meter), options, variant);
+  return { start: () => cluster.start(), figures: () => ({ ...cluster.figuresReport(), ...meter.report(context.sim.nowNs / 1e9) }) };
 }
