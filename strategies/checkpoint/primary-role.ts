@@ -14,6 +14,7 @@ import type { VmHost } from '../../harness/host/vm-host.ts';
 import type { Timer } from '../../harness/sim/simulation.ts';
 import type { TimeNs } from '../../harness/sim/types.ts';
 import type { DiskRequest } from '../../harness/vm/types.ts';
+import { checkpointPause } from './cost-model.ts';
 import { HeartbeatDetector } from '../shared/failure-detector.ts';
 import { decideByTestAndSet, takeOverService } from '../shared/go-live.ts';
 import { OutputHold } from '../shared/output-hold.ts';
@@ -21,7 +22,6 @@ import { RetriedSend } from '../shared/reprotect.ts';
 import { snapshotPageBytes } from '../shared/snapshot-codec.ts';
 import type { BackupRole } from './backup-role.ts';
 import type { CheckpointCluster } from './cluster.ts';
-import { checkpointPause } from './cost-model.ts';
 import { CHANNEL_REPLICATION, type CheckpointAck, type Heartbeat, encodeCheckpoint } from './messages.ts';
 import { PrimaryPolicy, type PrimaryOutputSink } from './policies.ts';
 
