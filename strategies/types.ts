@@ -42,6 +42,14 @@ export interface KnownBroken {
   readonly exposedBy: string;
   /** The verdict that must catch it (e.g. `linearizable`, `splitBrain`). */
   readonly caughtBy: string;
+  /** The workload that exposes it; `counter` if absent. */
+  readonly workload?: string;
+  /**
+   * The correct strategy to run beside it on that workload, when the one it was derived from
+   * cannot run it (vmft refuses multiprocessor guests; checkpoint replicates them); absent: the
+   * strategy it is named after.
+   */
+  readonly correctBeside?: string;
 }
 
 /** A strategy as registered: its declaration and its factory. */

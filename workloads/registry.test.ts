@@ -11,13 +11,13 @@ import { findWorkload, workloads } from './registry.ts';
 
 const root = new URL('../', import.meta.url);
 
-test('registry: the seven workloads of issue 4, with unique names', () => {
-  assert.deepEqual(workloads.map((workload) => workload.name), ['counter', 'kv', 'file-append', 'net-bulk', 'ttl-cache', 'cpu-bound', 'smp-kv']);
+test('registry: the seven workloads of issue 4 and idle (issue 14), with unique names', () => {
+  assert.deepEqual(workloads.map((workload) => workload.name), ['counter', 'kv', 'file-append', 'net-bulk', 'ttl-cache', 'cpu-bound', 'smp-kv', 'idle']);
 });
 
 test('registry: an unknown name is a ConfigError listing the accepted names', () => {
   assert.equal(findWorkload('kv').name, 'kv');
-  assert.throws(() => findWorkload('nope'), (error: unknown) => error instanceof ConfigError && /counter, kv, .* or smp-kv/.test(error.message));
+  assert.throws(() => findWorkload('nope'), (error: unknown) => error instanceof ConfigError && /counter, kv, .* or idle/.test(error.message));
 });
 
 test('registry: every workload is consistent: parameters, model, image, RAM size, state symbols, load, generator and codec', () => {

@@ -6,6 +6,7 @@ import { ConfigError, listAccepted } from '../harness/errors.ts';
 import { counterWorkload } from './counter/workload.ts';
 import { cpuBoundWorkload } from './cpu-bound/workload.ts';
 import { fileAppendWorkload } from './file-append/workload.ts';
+import { idleWorkload } from './idle/workload.ts';
 import { kvWorkload } from './kv/workload.ts';
 import { netBulkWorkload } from './net-bulk/workload.ts';
 import { smpKvWorkload } from './smp-kv/workload.ts';
@@ -25,6 +26,7 @@ export const workloads: readonly Workload[] = [
   ttlCacheWorkload,
   cpuBoundWorkload,
   smpKvWorkload,
+  idleWorkload,
 ] as readonly Workload<any, any>[] as readonly Workload[];
 
 /** The workload called `name`; a ConfigError listing the workloads if there is none. */

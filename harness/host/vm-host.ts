@@ -163,6 +163,17 @@ export class VmHost {
     this.scheduleSlice(this.epochNs);
   }
 
+  /**
+   * Work the host's hypervisor does on this CPU (a strategy's logging, say): the guest's next
+   * instruction runs `ns` later, so a host that spends its CPU on the hypervisor runs its guest
+   * slower. An idle guest loses nothing unless it wakes within that time.
+   */
+  chargeCpu(ns: TimeNs): void {
+    if (!Number.isSafeInteger(ns) || ns < 0) throw new RangeError(`host ${this.name}: CPU charge ${ns} ns must be a non-negative integer`);
+    if (this.current === 'stopped') return;
+    this.epochNs += ns;
+  }
+
   /** Virtual time up to which the CPU has executed. */
   cpuNs(): TimeNs {
     return this.timeOfInstruction(this.machine.retired);

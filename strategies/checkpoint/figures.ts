@@ -4,15 +4,19 @@
  * that output buffering adds, failovers, re-protection and the sync points compared.
  */
 import { RunningStat, SampleSet } from '../shared/stats.ts';
+import type { CheckpointPause } from './cost-model.ts';
 
 export class CheckpointFigures {
   checkpoints = 0;
   checkpointBytes = 0;
   retransmittedCheckpoints = 0;
   readonly dirtyPages = new RunningStat();
-  /** Pause per checkpoint: the modelled copy time of its pages. */
+  /** Pause per checkpoint: suspend/resume, the copy of its pages and its epoch's write faults (cost-model.ts). */
   readonly pauseNs = new RunningStat();
   pauseNsTotal = 0;
+  suspendResumeNsTotal = 0;
+  copyNsTotal = 0;
+  dirtyTrackingNsTotal = 0;
   /** Time the primary waited, at the end of an epoch, for the previous checkpoint's ack. */
   stallNs = 0;
   /** Epochs that ended while the previous checkpoint was still unacknowledged. */
@@ -31,6 +35,14 @@ export class CheckpointFigures {
   testAndSetAttempts = 0;
   reissuedDiskRequests = 0;
 
+  addPause(pause: CheckpointPause): void {
+    this.pauseNs.add(pause.totalNs);
+    this.pauseNsTotal += pause.totalNs;
+    this.suspendResumeNsTotal += pause.suspendResumeNs;
+    this.copyNsTotal += pause.copyNs;
+    this.dirtyTrackingNsTotal += pause.dirtyTrackingNs;
+  }
+
   /** The figures for the report; `seconds` is the run's virtual duration. */
   report(seconds: number): Record<string, number | null> {
     return {
@@ -46,6 +58,10 @@ export class CheckpointFigures {
       pauseNsPerCheckpointMean: roundOrNull(this.pauseNs.mean),
       pauseNsPerCheckpointMax: this.pauseNs.max,
       pauseNsTotal: this.pauseNsTotal,
+      suspendResumeNsTotal: this.suspendResumeNsTotal,
+      copyNsTotal: this.copyNsTotal,
+      dirtyTrackingNsTotal: this.dirtyTrackingNsTotal,
+      pauseFraction: seconds > 0 ? round(this.pauseNsTotal / (seconds * 1e9)) : null,
       primaryStallNs: this.stallNs,
       stalledEpochs: this.stalledEpochs,
       ackDelayNsMean: roundOrNull(this.ackDelayNs.mean),

@@ -14,10 +14,11 @@ import type { VmHost } from '../../harness/host/vm-host.ts';
 import type { Timer } from '../../harness/sim/simulation.ts';
 import type { TimeNs } from '../../harness/sim/types.ts';
 import type { DiskRequest } from '../../harness/vm/types.ts';
+import { checkpointPause } from './cost-model.ts';
 import { HeartbeatDetector } from '../shared/failure-detector.ts';
 import { decideByTestAndSet, takeOverService } from '../shared/go-live.ts';
 import { OutputHold } from '../shared/output-hold.ts';
-import { RetriedSend, copyTimeNs } from '../shared/reprotect.ts';
+import { RetriedSend } from '../shared/reprotect.ts';
 import { snapshotPageBytes } from '../shared/snapshot-codec.ts';
 import type { BackupRole } from './backup-role.ts';
 import type { CheckpointCluster } from './cluster.ts';
@@ -222,11 +223,12 @@ export class PrimaryRole implements PrimaryOutputSink {
     this.cluster.declareSyncPoint(this.host, this.pairing, sequence);
     figures.syncPointsDeclared++;
     const bytes = encodeCheckpoint({ pairing: this.pairing, sequence, retired, pendingDisk: [...this.outstandingDisk.values()], snapshot });
-    const pauseNs = copyTimeNs(snapshotPageBytes(snapshot), options.memoryCopyBytesPerSecond);
+    // Every page of a delta was written for the first time in this epoch: one write fault each.
+    const pause = checkpointPause(options.cost, snapshotPageBytes(snapshot), sequence === 1 ? 0 : snapshot.pages.length);
+    const pauseNs = pause.totalNs;
     figures.checkpoints++;
     figures.dirtyPages.add(snapshot.pages.length);
-    figures.pauseNs.add(pauseNs);
-    figures.pauseNsTotal += pauseNs;
+    figures.addPause(pause);
     this.inFlight = { sequence, retired, bytes, sentAtNs: undefined };
     this.copying = true;
     const pairing = this.pairing;

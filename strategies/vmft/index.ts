@@ -1,6 +1,8 @@
 import type { Strategy, StrategyContext, StrategyInstance } from '../types.ts';
 import { VmftCluster, type VmftVariant } from './cluster.ts';
 import { VMFT_PARAMETERS, resolveVmftOptions } from './parameters.ts';
+import { LoggingCpuMeter, withLoggingCost } from './logging-cost.ts';
+import { withUnloggedHartSchedule } from './unlogged-harts.ts';
 
 /**
  * Machine-level replication, the lecture's VMware FT case study: the primary logs every input,
@@ -44,6 +46,24 @@ export const vmftReleaseOnSend: Strategy = {
   },
 };
 
+/**
+ * Known broken: replays a multiprocessor guest without logging the hart interleaving, so the
+ * backup's harts race differently from the primary's (the lecture's multiprocessor limit; see
+ * unlogged-harts.ts). Checkpointing ships state and replicates the same guest correctly.
+ */
+export const vmftSmp: Strategy = {
+  ...vmftVariant('vmft-smp', 'vmft on multiprocessor guests without logging the hart interleaving (known broken): the backup replays into another interleaving', { outputRule: true, testAndSet: true }),
+  supports: { multiprocessorGuests: true, disk: true },
+  knownBroken: {
+    flaw: 'hart interleaving not logged: the backup replays the inputs at the right instruction counts, but its harts race in another order, so its state parts from the primary\'s',
+    exposedBy: 'none',
+    caughtBy: 'divergence',
+    workload: 'smp-kv',
+    correctBeside: 'checkpoint',
+  },
+  create: (context: StrategyContext) => createVmft(withUnloggedHartSchedule(context), { outputRule: true, testAndSet: true }),
+};
+
 function vmftVariant(name: string, description: string, variant: VmftVariant): Strategy {
   return {
     name,
@@ -56,9 +76,14 @@ function vmftVariant(name: string, description: string, variant: VmftVariant): S
     replicas: 2,
     // One spare per failover of `repeated-failover`.
     spares: 2,
-    create(context: StrategyContext): StrategyInstance {
-      const cluster = new VmftCluster(context, resolveVmftOptions(context.parameters), variant);
-      return { start: () => cluster.start(), figures: () => cluster.figuresReport() };
-    },
+    create: (context: StrategyContext) => createVmft(context, variant),
   };
+}
+
+/** A vmft cluster whose primaries pay for their logging in CPU time (logging-cost.ts). */
+function createVmft(context: StrategyContext, variant: VmftVariant): StrategyInstance {
+  const options = resolveVmftOptions(context.parameters);
+  const meter = new LoggingCpuMeter();
+  const cluster = new VmftCluster(withLoggingCost(context, options.loggingCost, meter), options, variant);
+  return { start: () => cluster.start(), figures: () => ({ ...cluster.figuresReport(), ...meter.report(context.sim.nowNs / 1e9) }) };
 }

@@ -3,6 +3,7 @@
  */
 import { FAILURE_TIMEOUT_PARAMETER, TEST_AND_SET_ATTEMPTS_PARAMETER, checkFailureTimeout, heartbeatParameter } from '../shared/pairing.ts';
 import type { ParameterSpec, ParameterValues } from '../../harness/params.ts';
+import { LOGGING_COST_PARAMETERS, type LoggingCost } from './logging-cost.ts';
 
 export const VMFT_PARAMETERS: readonly ParameterSpec[] = [
   heartbeatParameter('; also the PROGRESS and retransmission tick'),
@@ -12,6 +13,7 @@ export const VMFT_PARAMETERS: readonly ParameterSpec[] = [
   { name: 'backup-buffer-kb', description: 'backup log buffer (unreplayed entries); over it, the backup withholds acks (at least 80, like the primary\'s)', kind: 'integer', default: 1024, min: 80, max: 1_048_576 },
   { name: 'log-flush-us', description: 'longest a log entry waits to be batched when no output needs it (an output held by the output rule flushes at once)', kind: 'integer', default: 200, min: 0, max: 1_000_000 },
   { name: 'memory-copy-mb-per-s', description: 'memory-copy rate that models the primary\'s pause while its machine is copied for a new backup', kind: 'number', default: 4000, min: 1, max: 1_000_000 },
+  ...LOGGING_COST_PARAMETERS,
   TEST_AND_SET_ATTEMPTS_PARAMETER,
   { name: 'snapshot-attempts', description: 'sends of a new backup\'s snapshot (one per failure timeout) before re-protection gives up and the primary goes on alone (the spare never heard the epoch established, so it cannot go live)', kind: 'integer', default: 4, min: 1, max: 1000 },
 ];
@@ -27,6 +29,8 @@ export interface VmftOptions {
   readonly memoryCopyBytesPerSecond: number;
   readonly testAndSetAttempts: number;
   readonly snapshotAttempts: number;
+  /** What each logged entry costs the primary's CPU (logging-cost.ts). */
+  readonly loggingCost: LoggingCost;
 }
 
 export function resolveVmftOptions(values: ParameterValues): VmftOptions {
@@ -45,6 +49,7 @@ export function resolveVmftOptions(values: ParameterValues): VmftOptions {
     memoryCopyBytesPerSecond: number('memory-copy-mb-per-s') * 1e6,
     testAndSetAttempts: number('test-and-set-attempts'),
     snapshotAttempts: number('snapshot-attempts'),
+    loggingCost: { nsPerEntry: number('log-cpu-ns-per-entry'), nsPerByte: number('log-cpu-ns-per-byte') },
   };
   checkFailureTimeout('vmft', options.heartbeatNs, options.failureTimeoutNs);
   return options;

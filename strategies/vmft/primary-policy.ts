@@ -50,6 +50,11 @@ export class PrimaryPolicy implements HostPolicy {
     private readonly sink: PrimaryLogSink,
   ) {}
 
+  /** Whether what the machine consumes is logged now (false for a primary that goes on alone). */
+  get logging(): boolean {
+    return this.sink.logging;
+  }
+
   onArrival(input: MachineInput): void {
     if (this.pending.push(input)) this.vmHost.wake();
   }

@@ -5,6 +5,7 @@
 import type { CounterInput, CounterOutput } from '../../harness/check/models/counter.ts';
 import { ByteReader } from '../../harness/net/codec.ts';
 import { integerParameter, type ParameterValues } from '../../harness/params.ts';
+import { tickBootArguments, tickParameter } from '../tick.ts';
 import type { Workload } from '../types.ts';
 
 export const COUNTER_OPERATION = { inc: 1, get: 2 } as const;
@@ -15,11 +16,11 @@ const RAM_BYTES = 2 * 1024 * 1024;
 export const counterWorkload: Workload<CounterInput, CounterOutput> = {
   name: 'counter',
   description: 'one shared counter: inc (answers the new value) and get; the lecture\'s increment example',
-  parameters: [{ name: 'get-percent', description: 'share of operations that read instead of increment, in percent', kind: 'integer', default: 10, min: 0, max: 100 }],
+  parameters: [{ name: 'get-percent', description: 'share of operations that read instead of increment, in percent', kind: 'integer', default: 10, min: 0, max: 100 }, tickParameter(0)],
   model: 'counter',
   modelInit: () => 0,
   stateSymbols: ['counter_value', 'ftb_duplicate_table'],
-  guest: () => ({ image: IMAGE, harts: 1, ramBytes: RAM_BYTES, diskSectors: 0, bootArguments: {} }),
+  guest: (parameters: ParameterValues) => ({ image: IMAGE, harts: 1, ramBytes: RAM_BYTES, diskSectors: 0, bootArguments: tickBootArguments(parameters) }),
   defaultLoad: () => ({ kind: 'closed', clients: 4, thinkTimeNs: 0 }),
   codec: {
     encode: (input) => ({ operation: COUNTER_OPERATION[input.op], payload: new Uint8Array(0) }),

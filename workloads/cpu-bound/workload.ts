@@ -8,6 +8,7 @@
 import type { CounterInput, CounterOutput } from '../../harness/check/models/counter.ts';
 import { ByteReader } from '../../harness/net/codec.ts';
 import { integerParameter, type ParameterValues } from '../../harness/params.ts';
+import { tickBootArguments, tickParameter } from '../tick.ts';
 import type { Workload } from '../types.ts';
 
 export const CPU_OPERATION = { inc: 1, get: 2 } as const;
@@ -20,6 +21,7 @@ export const cpuBoundWorkload: Workload<CounterInput, CounterOutput> = {
   parameters: [
     { name: 'working-set-kib', description: 'size of the array the jobs rewrite, in KiB (multiple of 4 used)', kind: 'integer', default: CPU_MAX_WORKING_SET_KIB, min: 4, max: CPU_MAX_WORKING_SET_KIB },
     { name: 'job-units', description: 'units of work per job; a unit rewrites and sorts one 4 KiB block (about 18,000 instructions)', kind: 'integer', default: 128, min: 1, max: 1_000_000 },
+    tickParameter(0),
   ],
   model: 'counter',
   modelInit: () => 0,
@@ -29,7 +31,7 @@ export const cpuBoundWorkload: Workload<CounterInput, CounterOutput> = {
     harts: 1,
     ramBytes: 16 * 1024 * 1024,
     diskSectors: 0,
-    bootArguments: { 'working-set-kib': integerParameter(parameters, 'working-set-kib'), 'job-units': integerParameter(parameters, 'job-units') },
+    bootArguments: { 'working-set-kib': integerParameter(parameters, 'working-set-kib'), 'job-units': integerParameter(parameters, 'job-units'), ...tickBootArguments(parameters) },
   }),
   defaultLoad: () => ({ kind: 'closed', clients: 1, thinkTimeNs: 0 }),
   codec: {

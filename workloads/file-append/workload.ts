@@ -9,6 +9,7 @@ import { ByteReader, ByteWriter, DecodeError } from '../../harness/net/codec.ts'
 import { integerParameter, type ParameterValues } from '../../harness/params.ts';
 import type { RandomStream } from '../../harness/sim/random.ts';
 import type { ClientCodec } from '../client/types.ts';
+import { tickBootArguments, tickParameter } from '../tick.ts';
 import type { Workload } from '../types.ts';
 
 export const FILE_OPERATION = { append: 1, read: 2 } as const;
@@ -77,6 +78,7 @@ export const fileAppendWorkload: Workload<FileInput, FileOutput> = {
     { name: 'record-bytes', description: 'bytes per appended record', kind: 'integer', default: 32, min: 1, max: FILE_MAX_RECORD_BYTES },
     { name: 'read-percent', description: 'share of operations that read back a range of recent records, in percent', kind: 'integer', default: 5, min: 0, max: 100 },
     { name: 'disk-sectors', description: 'size of the guest disk in 512-byte sectors (sector 0 is the superblock)', kind: 'integer', default: 8192, min: 2, max: 1 << 22 },
+    tickParameter(0),
   ],
   model: 'file',
   modelInit: () => [],
@@ -86,7 +88,7 @@ export const fileAppendWorkload: Workload<FileInput, FileOutput> = {
     harts: 1,
     ramBytes: 2 * 1024 * 1024,
     diskSectors: integerParameter(parameters, 'disk-sectors'),
-    bootArguments: {},
+    bootArguments: tickBootArguments(parameters),
   }),
   defaultLoad: () => ({ kind: 'closed', clients: 4, thinkTimeNs: 0 }),
   codec: fileCodec,

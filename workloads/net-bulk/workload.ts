@@ -6,6 +6,7 @@
 import { ByteReader, DecodeError } from '../../harness/net/codec.ts';
 import { integerParameter, stringParameter, type ParameterValues } from '../../harness/params.ts';
 import type { ClientCodec } from '../client/types.ts';
+import { tickBootArguments, tickParameter } from '../tick.ts';
 import type { Workload } from '../types.ts';
 import type { ByteStreamInput, ByteStreamOutput } from '../../harness/check/models/byte-stream.ts';
 
@@ -65,11 +66,12 @@ export const netBulkWorkload: Workload<ByteStreamInput, ByteStreamOutput> = {
   parameters: [
     { name: 'mode', description: 'receive: clients stream data into the guest; transmit: the guest streams data out in replies', kind: 'enum', default: 'receive', values: ['receive', 'transmit'] },
     { name: 'chunk-bytes', description: 'bytes per chunk (per request in receive mode, per reply in transmit mode)', kind: 'integer', default: 2000, min: 1, max: NET_MAX_CHUNK_BYTES },
+    tickParameter(0),
   ],
   model: 'byte-stream',
   modelInit: () => 0,
   stateSymbols: ['net_bulk_state', 'ftb_duplicate_table'],
-  guest: () => ({ image: 'workloads/net-bulk/bin/net-bulk.elf', harts: 1, ramBytes: 2 * 1024 * 1024, diskSectors: 0, bootArguments: {} }),
+  guest: (parameters: ParameterValues) => ({ image: 'workloads/net-bulk/bin/net-bulk.elf', harts: 1, ramBytes: 2 * 1024 * 1024, diskSectors: 0, bootArguments: tickBootArguments(parameters) }),
   defaultLoad: () => ({ kind: 'closed', clients: 4, thinkTimeNs: 0 }),
   codec: netBulkCodec,
   generator(parameters: ParameterValues) {

@@ -18,6 +18,10 @@
  * early by frames that arrive meanwhile. Between two waits interrupts are opened for a moment, so
  * a workload's timer handler runs there (e.g. the TTL cache's sweeps).
  *
+ * Ticking: the boot argument tick-hz (0 or absent: tickless) starts the periodic tick of tick.h
+ * before the loop, so the guest wakes hz times a second like a kernel with that HZ; the tick is
+ * taken at the loop's interrupt window, and one that fell due during a request counts as late.
+ *
  * The lower-level calls (parse, admit, finish, send) are public for services that split the work
  * over several harts (smp-kv); they then guard the table with their own lock.
  */

@@ -3,10 +3,12 @@
  */
 #include <ftbench/service.h>
 
+#include <ftbench/boot-args.h>
 #include <ftbench/hart.h>
 #include <ftbench/interrupts.h>
 #include <ftbench/nic.h>
 #include <ftbench/string.h>
+#include <ftbench/tick.h>
 
 struct ftb_duplicate_table ftb_duplicate_table;
 struct ftb_service_counters ftb_service_counters;
@@ -193,6 +195,10 @@ void ftb_service_wait(const struct ftb_service *service) {
 void ftb_service_run(const struct ftb_service *service) {
   struct ftb_nic_frame frame;
   ftb_service_ring_init();
+  /* The boot argument tick-hz gives the guest an OS's periodic tick (tick.h); without it the guest
+   * is tickless and sleeps until a frame arrives. */
+  int32_t tick_hz = ftb_boot_arg_int("tick-hz", 0);
+  if (tick_hz > 0) ftb_tick_start((uint32_t)tick_hz);
   /* The service's lifetime: it serves until the machine is stopped. */
   for (;;) {
     /* At most one ring's worth per turn, so the wait (and the interrupt window) comes round. */

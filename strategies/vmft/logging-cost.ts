@@ -1,0 +1,144 @@
+/**
+ * What logging costs the primary's CPU (VMware FT: the primary's hypervisor records every
+ * non-deterministic event and input and sends it over the logging channel; Scales et al. 2010,
+ * §2.1, §5). Each log entry costs a fixed time (the exit into the hypervisor that records it) and
+ * a time per encoded byte (copying it into the log buffer and through the network stack), taken
+ * from the guest: the guest's next instruction runs that much later (`VmHost.chargeCpu`). A
+ * saturated logging path — a stream of received frames, every byte of which is logged — so slows
+ * the primary itself, not only its outputs.
+ *
+ * The charge is applied by wrapping the primary's host policy: every input it delivers and every
+ * non-deterministic read it serves while logging is one entry. PROGRESS marks (one per heartbeat)
+ * and batch framing are not charged. Defaults and sources: strategies/vmft/README.md.
+ */
+import type { HardwareClock, HostPolicy, MachineInput, MachineOutput } from '../../harness/host/types.ts';
+import type { VmHost } from '../../harness/host/vm-host.ts';
+import { ByteWriter } from '../../harness/net/codec.ts';
+import type { ParameterSpec } from '../../harness/params.ts';
+import type { HartSlice } from '../../harness/vm/types.ts';
+import type { StrategyContext } from '../types.ts';
+import { type LogEntry, writeEntry } from './log-entry.ts';
+import { PrimaryPolicy, inputEntry } from './primary-policy.ts';
+
+/** The cost model's parameters, in ns. */
+export interface LoggingCost {
+  readonly nsPerEntry: number;
+  readonly nsPerByte: number;
+}
+
+export const LOG_CPU_NS_PER_ENTRY_DEFAULT = 1000;
+export const LOG_CPU_NS_PER_BYTE_DEFAULT = 8;
+
+export const LOGGING_COST_PARAMETERS: readonly ParameterSpec[] = [
+  { name: 'log-cpu-ns-per-entry', description: 'primary CPU time per log entry (the exit into the hypervisor that records it), in ns; see strategies/vmft/README.md', kind: 'integer', default: LOG_CPU_NS_PER_ENTRY_DEFAULT, min: 0, max: 1_000_000 },
+  { name: 'log-cpu-ns-per-byte', description: 'primary CPU time per logged byte (buffer copy and network stack; 8 ns: 1 GHz per Gbit/s), in ns', kind: 'number', default: LOG_CPU_NS_PER_BYTE_DEFAULT, min: 0, max: 1_000_000 },
+];
+
+/** Where the charges go: the figures count them. */
+export interface LoggingCostMeter {
+  addLoggingCpu(ns: number): void;
+}
+
+/** The primary policy `inner` of `vmHost`, with every entry it logs charged to the host's CPU. */
+class ChargedLogging implements HostPolicy {
+  /** The count of the last entry charged: entries encode their count as a delta from it. */
+  private lastRetired = 0;
+
+  constructor(
+    private readonly inner: PrimaryPolicy,
+    private readonly vmHost: VmHost,
+    private readonly cost: LoggingCost,
+    private readonly meter: LoggingCostMeter,
+  ) {}
+
+  private charge(entry: LogEntry): void {
+    const writer = new ByteWriter();
+    writeEntry(writer, entry, Math.min(this.lastRetired, entry.retired));
+    this.lastRetired = entry.retired;
+    const ns = Math.round(this.cost.nsPerEntry + writer.finish().length * this.cost.nsPerByte);
+    this.vmHost.chargeCpu(ns);
+    this.meter.addLoggingCpu(ns);
+  }
+
+  onArrival(input: MachineInput): void {
+    this.inner.onArrival(input);
+  }
+
+  takeInputs(retired: number): readonly MachineInput[] {
+    const logging = this.inner.logging;
+    const inputs = this.inner.takeInputs(retired);
+    if (logging) for (const input of inputs) this.charge(inputEntry(input, retired));
+    return inputs;
+  }
+
+  executionLimit(): number {
+    return this.inner.executionLimit();
+  }
+
+  readTime(clock: HardwareClock): number {
+    const value = this.inner.readTime(clock);
+    if (this.inner.logging) this.charge({ kind: 'time', retired: clock.retired, value });
+    return value;
+  }
+
+  readCycle(hart: number, clock: HardwareClock): number {
+    const value = this.inner.readCycle(hart, clock);
+    if (this.inner.logging) this.charge({ kind: 'cycle', retired: clock.retired, hart, value });
+    return value;
+  }
+
+  readEntropy(clock: HardwareClock): number {
+    const value = this.inner.readEntropy(clock);
+    if (this.inner.logging) this.charge({ kind: 'entropy', retired: clock.retired, value });
+    return value;
+  }
+
+  scheduleHart(runnable: readonly number[], clock: HardwareClock): HartSlice {
+    return this.inner.scheduleHart(runnable, clock);
+  }
+
+  onOutput(output: MachineOutput): void {
+    this.inner.onOutput(output);
+  }
+
+  onTimerCompare(hart: number, compareTicks: number, clock: HardwareClock): void {
+    this.inner.onTimerCompare(hart, compareTicks, clock);
+  }
+}
+
+function charged(policy: HostPolicy, vmHost: VmHost, cost: LoggingCost, meter: LoggingCostMeter): HostPolicy {
+  return policy instanceof PrimaryPolicy ? new ChargedLogging(policy, vmHost, cost, meter) : policy;
+}
+
+/**
+ * `context` whose machines charge logging to their CPU whenever a primary policy runs them,
+ * including a backup that goes live (its role installs a primary policy with setPolicy). The roles
+ * are shared with every vmft variant and build their policies themselves; wrapping here keeps the
+ * cost model out of them.
+ */
+export function withLoggingCost(context: StrategyContext, cost: LoggingCost, meter: LoggingCostMeter): StrategyContext {
+  if (cost.nsPerEntry === 0 && cost.nsPerByte === 0) return context;
+  return {
+    ...context,
+    createVmHost(host, createMachine, policy) {
+      const vmHost: VmHost = context.createVmHost(host, createMachine, (created) => charged(policy(created), created, cost, meter));
+      const install = vmHost.setPolicy.bind(vmHost);
+      vmHost.setPolicy = (next: HostPolicy) => install(charged(next, vmHost, cost, meter));
+      return vmHost;
+    },
+  };
+}
+
+/** The primary CPU time logging took, for the strategy's figures. */
+export class LoggingCpuMeter implements LoggingCostMeter {
+  private ns = 0;
+
+  addLoggingCpu(ns: number): void {
+    this.ns += ns;
+  }
+
+  /** `loggingCpuNsTotal` and `loggingCpuFraction` (the share of the run's time it took). */
+  report(seconds: number): Record<string, number | null> {
+    return { loggingCpuNsTotal: this.ns, loggingCpuFraction: seconds > 0 ? Number((this.ns / (seconds * 1e9)).toFixed(4)) : null };
+  }
+}
