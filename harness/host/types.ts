@@ -33,6 +33,19 @@ export interface HardwareClock {
 }
 
 /**
+ * Thrown by a policy when its replica's execution parted from the execution it replays (a read of
+ * a kind the log does not have next, a guest that went idle short of the log's next entry): the
+ * host stops its guest there and the harness reports it as divergence, with this message — a
+ * replica that no longer reproduces its primary is a finding of the run, not a crash of the harness.
+ */
+export class ReplicaDivergence extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReplicaDivergence';
+  }
+}
+
+/**
  * What a strategy decides for one host (etcd-raft style: the host calls in with events; the policy
  * answers or asks the host for effects). The default, `LivePolicy`, is an unreplicated machine:
  * inputs go in at the next boundary, reads are live, outputs leave at once.
@@ -42,6 +55,11 @@ export interface HostPolicy {
   onArrival(input: MachineInput): void;
   /** Inputs to deliver at the boundary before instruction `retired` (the host delivers them in order). */
   takeInputs(retired: number): readonly MachineInput[];
+  /**
+   * The guest went idle (every hart waits in wfi) at instruction `retired`. A replaying policy
+   * throws `ReplicaDivergence` if its log says the execution went further without idling.
+   */
+  onIdle?(retired: number): void;
   /** The machine may not execute past this retired count (replay stays behind its log); Infinity if free. */
   executionLimit(): number;
   /** mtime, in TIMEBASE_HZ ticks. */

@@ -6,7 +6,7 @@ import type { StorageClient } from '../storage/client.ts';
 import { DISK_SECTOR_SIZE, TIMEBASE_HZ } from '../vm/memory-map.ts';
 import type { Machine } from '../vm/machine.ts';
 import type { ConsoleStream, DiskRequest, FaultReport, HartSlice, Platform, RunResult } from '../vm/types.ts';
-import type { HardwareClock, HostCounters, HostPolicy, HostState, MachineInput, MachineOutput } from './types.ts';
+import { type HardwareClock, type HostCounters, type HostPolicy, type HostState, type MachineInput, type MachineOutput, ReplicaDivergence } from './types.ts';
 
 /** Options of a host that runs a guest machine. */
 export interface VmHostOptions {
@@ -38,7 +38,11 @@ export interface VmHostOptions {
 }
 
 /** How a guest machine stopped for good. */
-export type GuestEnd = { readonly reason: 'halt'; readonly exitCode: number } | { readonly reason: 'fault'; readonly fault: FaultReport };
+export type GuestEnd =
+  | { readonly reason: 'halt'; readonly exitCode: number }
+  | { readonly reason: 'fault'; readonly fault: FaultReport }
+  /** The policy found the guest's execution parted from the one it replays (`ReplicaDivergence`). */
+  | { readonly reason: 'diverged'; readonly message: string; readonly retired: number };
 
 /**
  * A host of the simulated network that runs a guest machine. It executes the guest in slices of
@@ -58,6 +62,7 @@ export class VmHost {
   private epochNs: TimeNs = 0;
   private epochRetired = 0;
   private ended: GuestEnd | undefined;
+  private readonly divergedListeners: Array<(message: string, retired: number) => void> = [];
   private stoppedAtNs: TimeNs | undefined;
   private readonly consoleChunks: Uint8Array[] = [];
   private readonly emitListeners: Array<(output: MachineOutput) => void> = [];
@@ -202,18 +207,39 @@ export class VmHost {
   private runSlice(): void {
     this.sliceTimer = undefined;
     if (this.current !== 'running') return;
-    this.deliverInputs();
-    const budget = this.sliceBudget();
-    if (budget === 0) {
-      this.current = 'blocked';
-      return;
-    }
     const before = this.machine.retired;
-    const result = this.machine.run(budget);
-    const executed = this.machine.retired - before;
-    this.counters.instructions += executed;
+    try {
+      this.deliverInputs();
+      const budget = this.sliceBudget();
+      if (budget === 0) {
+        this.current = 'blocked';
+        return;
+      }
+      const result = this.machine.run(budget);
+      this.account(before);
+      this.afterRun(result);
+    } catch (error) {
+      if (!(error instanceof ReplicaDivergence)) throw error;
+      this.account(before);
+      this.diverge(error);
+    }
+  }
+
+  private account(before: number): void {
+    this.counters.instructions += this.machine.retired - before;
     this.counters.busyNs += this.timeOfInstruction(this.machine.retired) - this.timeOfInstruction(before);
-    this.afterRun(result);
+  }
+
+  /** The guest no longer reproduces the execution its policy replays: it stops, and listeners hear why. */
+  private diverge(error: ReplicaDivergence): void {
+    this.ended = { reason: 'diverged', message: error.message, retired: this.machine.retired };
+    for (const listener of this.divergedListeners) listener(error.message, this.machine.retired);
+    this.endGuest();
+  }
+
+  /** Calls `listener` if this host's guest diverges from the execution it replays. */
+  onDiverged(listener: (message: string, retired: number) => void): void {
+    this.divergedListeners.push(listener);
   }
 
   private sliceBudget(): number {
@@ -236,6 +262,7 @@ export class VmHost {
         this.endGuest();
         return;
       case 'idle':
+        this.policy.onIdle?.(this.machine.retired);
         // Time stands still for an idle CPU; the next wake() starts a new epoch at its own time.
         this.epochNs = this.cpuNs();
         this.epochRetired = this.machine.retired;

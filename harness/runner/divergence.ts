@@ -31,6 +31,9 @@ export class DivergenceChecker {
   /** Sync points at which two replicas were compared. */
   compared = 0;
   private anyDiverged = false;
+  /** The first replica whose execution parted from the one it replays (the host stopped it), if any. */
+  firstReplayDivergence: { readonly host: string; readonly message: string; readonly retired: number; readonly timeNs: number } | undefined;
+  replayDivergences = 0;
 
   constructor(private readonly stateRanges: readonly ElfSymbol[]) {}
 
@@ -45,6 +48,12 @@ export class DivergenceChecker {
       for (let offset = bytes.length & ~3; offset < bytes.length; offset++) hash.word(bytes[offset]!);
     }
     return hash.finish();
+  }
+
+  /** Records that `host`'s guest stopped reproducing the execution it replays. */
+  recordReplayDivergence(host: string, message: string, retired: number, timeNs: number): void {
+    this.replayDivergences++;
+    this.firstReplayDivergence ??= { host, message, retired, timeNs };
   }
 
   /** Records the state of `host` at `point`. */
@@ -71,7 +80,7 @@ export class DivergenceChecker {
 
   /** true: some point differed; false: points were compared and all agreed; null: nothing to compare. */
   verdict(): CheckValue {
-    if (this.anyDiverged) return true;
+    if (this.anyDiverged || this.replayDivergences > 0) return true;
     return this.compared > 0 ? false : null;
   }
 }

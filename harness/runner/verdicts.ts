@@ -71,11 +71,13 @@ export const CHECKERS: readonly Checker[] = [
   },
   {
     name: 'divergence',
-    property: 'replicas that declared the same sync point held the same application state there',
+    property: 'replicas that declared the same sync point held the same application state there, and no replica stopped reproducing the execution it replays',
     check: ({ world }) => {
       const { divergence } = world;
       const first = divergence.firstDivergence;
       if (first !== undefined) return { state: 'fail', evidence: `sync point ${first.point}: ${first.digests.map((entry) => `${entry.host} ${entry.digest}`).join(' vs ')}` };
+      const replay = divergence.firstReplayDivergence;
+      if (replay !== undefined) return { state: 'fail', evidence: `${replay.host} stopped reproducing the execution it replays at instruction ${replay.retired} (${ms(replay.timeNs)}): ${replay.message}` };
       if (divergence.compared === 0) return { state: 'not-applicable', evidence: 'no sync point was declared by two replicas' };
       return { state: 'pass', evidence: `${divergence.compared} sync point(s) compared${divergence.dropped > 0 ? `, ${divergence.dropped} dropped past the bound` : ''}` };
     },

@@ -111,6 +111,7 @@ export class World {
     this.network.setDispatchScope((host, deliver) => this.scope.run(host, deliver));
     const machines = new Set([...this.replicaHosts, ...this.spareHosts]);
     this.receipts = new ReceiptLedger(this.network, (host) => this.hosts.get(host)?.machine.retired, machines);
+    this.onHostCreated((host) => host.onDiverged((message, retired) => this.divergence.recordReplayDivergence(host.name, message, retired, this.sim.nowNs)));
     this.onHostCreated((host) =>
       host.onEmit((output) => {
         this.exactlyOnce.observe(host.name, output);

@@ -73,6 +73,16 @@ export class BackupPolicy implements HostPolicy {
     return this.replay.limit(this.vmHost.machine.retired);
   }
 
+  /**
+   * An idle guest short of the log's next entry: the primary's guest ran on to that instruction
+   * without idling, so this one no longer executes what the primary did (harts interleaved another
+   * way, say) and would wait for ever.
+   */
+  onIdle(retired: number): void {
+    const next = this.replay.peek();
+    if (next !== undefined && next.retired > retired) throw new ReplayDivergence(`the guest went idle at instruction ${retired}, short of the log's ${next.kind} entry at ${next.retired}`);
+  }
+
   readTime(clock: HardwareClock): number {
     return this.replayed(() => this.replay.popRead('time', clock.retired).value);
   }

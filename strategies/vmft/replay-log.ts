@@ -5,10 +5,14 @@
  * next entry (not received yet) might be an interrupt at that very count. It must also stop exactly
  * at every boundary entry (an input or a PROGRESS mark) to deliver it there.
  */
+import { ReplicaDivergence } from '../../harness/host/types.ts';
 import { type LogEntry, type OutputEntry, type OutputKind, type ReadEntry, entryBufferBytes, isBoundaryEntry } from './log-entry.ts';
 
-/** The backup's replay departed from the log: a bug to surface, never to swallow. */
-export class ReplayDivergence extends Error {
+/**
+ * The backup's replay departed from the log: a bug to surface, never to swallow. The host stops the
+ * backup's guest and the harness reports it as divergence (`ReplicaDivergence`).
+ */
+export class ReplayDivergence extends ReplicaDivergence {
   constructor(message: string) {
     super(`VM-FT replay diverged: ${message}`);
     this.name = 'ReplayDivergence';

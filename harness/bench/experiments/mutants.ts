@@ -35,16 +35,20 @@ export const mutants: Experiment = {
     return strategies.flatMap((strategy): Cell[] => {
       if (strategy.knownBroken === undefined) return [];
       const { flaw, exposedBy, caughtBy } = strategy.knownBroken;
+      // A mutant names the workload that shows its flaw (vmft-smp: the multiprocessor smp-kv) and the
+      // correct strategy to set beside it where its own base cannot run that workload.
+      const workload = strategy.knownBroken.workload ?? 'counter';
+      const beside = strategy.knownBroken.correctBeside ?? baseStrategy(strategy.name);
       const settings = faultRunSettings();
-      return [strategy.name, baseStrategy(strategy.name)].map((name) => ({
-        labels: { strategy: name, flaw: name === strategy.name ? flaw : '(correct)', scenario: exposedBy, workload: 'counter', verdict: caughtBy },
-        runs: { run: { strategy: name, workload: 'counter', scenario: exposedBy, settings } },
+      return [strategy.name, beside].map((name) => ({
+        labels: { strategy: name, flaw: name === strategy.name ? flaw : '(correct)', scenario: exposedBy, workload, verdict: caughtBy },
+        runs: { run: { strategy: name, workload, scenario: exposedBy, settings } },
       }));
     });
   },
   row(cell, outcomes): Row {
     const outcome = outcomes.run!;
-    if (outcome.state !== 'ok') throw new Error(`mutants: ${String(cell.labels.strategy)} cannot run counter: ${outcome.message}`);
+    if (outcome.state !== 'ok') throw new Error(`mutants: ${String(cell.labels.strategy)} cannot run ${String(cell.labels.workload)}: ${outcome.message}`);
     const verdict = String(cell.labels.verdict);
     const value = verdictValue(outcome.report.verdicts, verdict);
     return { ...cell.labels, value, caught: value === 'fail' };
