@@ -79,7 +79,9 @@ export function beyondPromise(faults: readonly FaultRecord[], crashesPerPairing:
 function recoveredAfter(history: readonly Operation[], fromNs: TimeNs, boundNs: number, what: string): Verdict {
   const deadlineNs = fromNs + boundNs;
   const ms = (ns: number) => `${(ns / 1e6).toFixed(1)} ms`;
-  const reply = history.find((operation) => operation.status === 'ok' && operation.returnNs! > fromNs && operation.returnNs! <= deadlineNs);
+  // A reply counts only to a request sent after that moment: one already in flight at a crash
+  // (the old primary's last reply, arriving an instant later) proves nothing about recovery.
+  const reply = history.find((operation) => operation.status === 'ok' && operation.lastSentNs > fromNs && operation.returnNs! <= deadlineNs);
   if (reply !== undefined) return { state: 'pass', evidence: `a client got a reply at ${ms(reply.returnNs!)}, ${ms(reply.returnNs! - fromNs)} after ${what} at ${ms(fromNs)}` };
   if (!history.some((operation) => operation.lastSentNs > fromNs)) return { state: 'unknown', evidence: `no client was still asking after ${what} at ${ms(fromNs)}: the run was too short to tell` };
   return { state: 'fail', evidence: `no client got a reply within ${ms(boundNs)} after ${what} at ${ms(fromNs)}` };

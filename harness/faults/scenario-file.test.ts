@@ -53,6 +53,8 @@ test('availability: within the promise a reply must come within the bound after 
   assert.equal(late.state, 'fail');
   assert.match(late.evidence, /no client got a reply within 0\.0 ms after the last fault/);
   assert.equal(availabilityVerdict(inputs([crash('one-of-pair', 1000)], [reply(900)])).state, 'unknown', 'nobody asked after the fault');
+  const inFlight = { status: 'ok', returnNs: 1001, lastSentNs: 950 } as unknown as Operation;
+  assert.equal(availabilityVerdict(inputs([crash('one-of-pair', 1000)], [inFlight, asking(1300)])).state, 'fail', 'a reply already in flight at the crash is no recovery');
   const lost = availabilityVerdict(inputs([crash('pair', 1000)], [asking(5000)]));
   assert.deepEqual([lost.state, /^expected loss/.test(lost.evidence)], ['not-applicable', true]);
   assert.equal(availabilityVerdict({ ...inputs([crash('one-of-pair', 1000)], [asking(5000)]), crashesPerPairing: 0 }).state, 'not-applicable', 'a strategy that tolerates no crash');
