@@ -14,7 +14,7 @@ export const COLO_PARAMETERS: readonly ParameterSpec[] = [
     min: 1,
     max: 60_000,
   },
-  heartbeatParameter('; also the tick that looks for outputs past their compare timeout and resends an unacknowledged checkpoint'),
+  heartbeatParameter('; also the tick that looks for outputs past their compare timeout and for an unacknowledged checkpoint to resend'),
   FAILURE_TIMEOUT_PARAMETER,
   { name: 'memory-copy-mb-per-s', description: 'memory-copy rate that models the primary\'s pause while a checkpoint\'s dirty pages are copied (as in checkpoint)', kind: 'number', default: 4000, min: 1, max: 1_000_000 },
   TEST_AND_SET_ATTEMPTS_PARAMETER,
