@@ -2,6 +2,7 @@ import { ConfigError, listAccepted } from '../harness/errors.ts';
 import { validateSpecs } from '../harness/params.ts';
 import { appRsm, appRsmReplyBeforeAck } from './app-rsm/index.ts';
 import { checkpoint, checkpointNoOutputBuffering } from './checkpoint/index.ts';
+import { colo, coloNoCompare } from './colo/index.ts';
 import { none } from './none/index.ts';
 import { vmft, vmftNoOutputRule, vmftNoTestAndSet, vmftReleaseOnSend, vmftSmp } from './vmft/index.ts';
 import type { Strategy } from './types.ts';
@@ -10,7 +11,7 @@ import type { Strategy } from './types.ts';
  * Every registered strategy, in the order `ftbench list` shows them: the built-in ones, then any
  * loaded with `--plugin PATH` (harness/cli/plugins.ts), which `registerStrategy` appends.
  */
-const registered: Strategy[] = [none, vmft, vmftNoOutputRule, vmftNoTestAndSet, vmftReleaseOnSend, vmftSmp, checkpoint, checkpointNoOutputBuffering, appRsm, appRsmReplyBeforeAck];
+const registered: Strategy[] = [none, vmft, vmftNoOutputRule, vmftNoTestAndSet, vmftReleaseOnSend, vmftSmp, checkpoint, checkpointNoOutputBuffering, appRsm, appRsmReplyBeforeAck, colo, coloNoCompare];
 export const strategies: readonly Strategy[] = registered;
 /** Where each strategy came from: `built-in`, or the plugin file that exported it. */
 const origins = new Map<string, string>(registered.map((strategy) => [strategy.name, 'built-in']));

@@ -24,6 +24,11 @@ export const STRATEGY_STYLES: Readonly<Record<string, StrategyStyle>> = {
   'vmft-no-test-and-set': { colour: '#cc79a7', shape: 'triangle-down' },
   'checkpoint-no-output-buffering': { colour: '#e69f00', shape: 'triangle-left' },
   'app-rsm-reply-before-ack': { colour: '#f0e442', shape: 'triangle-right' },
+  // Beyond the eight Okabe-Ito colours: black for colo, and the mutants in their base's hue, darker.
+  colo: { colour: '#000000', shape: 'wedge' },
+  'colo-no-compare': { colour: '#555555', shape: 'stroke' },
+  'vmft-release-on-send': { colour: '#1f4e79', shape: 'cross' },
+  'vmft-smp': { colour: '#6a3d9a', shape: 'square' },
 };
 
 /** Shapes a strategy outside the table may get. */

@@ -1,0 +1,194 @@
+/**
+ * The backup's side of COLO (the paper's secondary VM): its guest runs from boot like the
+ * primary's, on its own clock and entropy, and takes the client frames the primary forwards in
+ * their number order. Its outputs never leave: each is digested and the digest sent to the primary,
+ * which compares. A checkpoint replaces its state by the primary's: it reverts to the previous
+ * checkpoint (the copy of the primary's memory it keeps, as COLO's secondary does) and applies the
+ * delta. On suspecting the primary it asks test-and-set and goes live from its own state, or halts.
+ */
+import type { HostPolicy, MachineInput, MachineOutput } from '../../harness/host/types.ts';
+import type { VmHost } from '../../harness/host/vm-host.ts';
+import type { MachineSnapshot } from '../../harness/vm/types.ts';
+import type { HeartbeatDetector } from '../shared/failure-detector.ts';
+import { decideByTestAndSet } from '../shared/go-live.ts';
+import { watchPeer } from '../shared/pairing.ts';
+import type { ColoCluster } from './cluster.ts';
+import { CHANNEL_ACK, type CheckpointMessage, type ForwardedFrame, type Heartbeat, encodeCheckpointAck, encodeDigest, outputDigest } from './messages.ts';
+import { ColoBackupPolicy, type ForwardedSource } from './policies.ts';
+
+type BackupMode = 'following' | 'deciding' | 'halted' | 'promoted';
+
+/**
+ * Most forwarded frames kept, taken in or not: those ahead of the next one to take in (a gap: a
+ * forward was lost, which the primary's compare timeout turns into a checkpoint), and the last ones
+ * taken in, which a checkpoint that overtook them on the link may require to be taken in again.
+ */
+const MAX_FRAMES_KEPT = 4096;
+
+export class BackupRole implements ForwardedSource {
+  vmHost!: VmHost;
+  /** The live policy of the backup's host (its timers and reads); kept on go-live. */
+  live!: HostPolicy;
+  private mode: BackupMode = 'following';
+  private detector: HeartbeatDetector | undefined;
+  /** The primary's machine at the last applied checkpoint (the boot image before the first). */
+  private base: MachineSnapshot | undefined;
+  private epoch = 0;
+  private readonly frames = new Map<number, ForwardedFrame>();
+  /** The number of the next forwarded frame to take in. */
+  private nextFrame = 1;
+  /** Outputs produced (by the primary's count up to the last checkpoint, by its own since). */
+  private produced = 0;
+
+  constructor(
+    private readonly cluster: ColoCluster,
+    readonly host: string,
+    private readonly primaryHost: string,
+    private readonly pairing: number,
+  ) {}
+
+  /** Boots the backup's guest (the same image as the primary's) and starts watching the primary. */
+  start(): void {
+    const { context, options } = this.cluster;
+    this.vmHost = context.createVmHost(
+      this.host,
+      (platform) => context.bootMachine(platform),
+      (vmHost) => {
+        this.live = context.livePolicy(vmHost);
+        return new ColoBackupPolicy(this.live, this);
+      },
+    );
+    this.base = this.vmHost.machine.snapshot('full');
+    this.vmHost.start();
+    this.detector = watchPeer(context, {
+      host: this.host,
+      peer: this.primaryHost,
+      pairing: this.pairing,
+      heartbeatNs: options.heartbeatNs,
+      failureTimeoutNs: options.failureTimeoutNs,
+      established: false,
+      onSuspect: () => this.onPrimarySuspected(),
+    });
+  }
+
+  // ----- forwarded frames (ForwardedSource) ----------------------------------------------------
+
+  onBackupForward(from: string, frame: ForwardedFrame): void {
+    if (from !== this.primaryHost || frame.pairing !== this.pairing) return;
+    this.detector?.heard();
+    if (this.mode !== 'following' || frame.number < this.nextFrame - MAX_FRAMES_KEPT / 2 || frame.number >= this.nextFrame + MAX_FRAMES_KEPT / 2) return;
+    this.frames.set(frame.number, frame);
+    this.vmHost.wake();
+  }
+
+  /** Forwarded frames enter in number order, up to the first gap. */
+  takeFrames(): readonly MachineInput[] {
+    if (this.mode !== 'following') return [];
+    const inputs: MachineInput[] = [];
+    for (let frame = this.frames.get(this.nextFrame); frame !== undefined; frame = this.frames.get(this.nextFrame)) {
+      inputs.push({ kind: 'frame', source: frame.source, bytes: frame.bytes });
+      this.frames.delete(this.nextFrame - MAX_FRAMES_KEPT / 2);
+      this.nextFrame++;
+    }
+    return inputs;
+  }
+
+  /** The backup's outputs never leave: their digests go to the primary, when the instruction that produced them has run. */
+  onOutput(output: MachineOutput): void {
+    if (this.mode !== 'following' || output.kind !== 'frame') return;
+    const { context, figures } = this.cluster;
+    const index = ++this.produced;
+    const epoch = this.epoch;
+    const message = encodeDigest({ pairing: this.pairing, epoch, index, digest: outputDigest(output.destination, output.bytes) });
+    context.sim.timer(Math.max(0, output.timeNs - context.sim.nowNs), () => {
+      // Produced past a checkpoint restored since: that execution did not happen.
+      if (this.epoch !== epoch || this.mode !== 'following' || this.cluster.crashed(this.host)) return;
+      context.network.send(this.host, this.primaryHost, CHANNEL_ACK, message);
+      figures.digestsSent++;
+    });
+  }
+
+  // ----- checkpoints ---------------------------------------------------------------------------
+
+  /**
+   * Applies checkpoint `epoch` if it is the next one (the primary sends the next only after this
+   * one's ack); one applied before (its ack was lost) is acknowledged again.
+   */
+  onBackupCheckpoint(from: string, message: CheckpointMessage): void {
+    if (from !== this.primaryHost || message.pairing !== this.pairing) return;
+    this.detector?.heard();
+    if (this.mode !== 'following') return;
+    if (message.epoch <= this.epoch) return this.sendAck(message.epoch);
+    if (message.epoch !== this.epoch + 1) return;
+    this.apply(message);
+    // The machine is now exactly where the primary's was when it took the checkpoint.
+    this.cluster.declareSyncPoint(this.host, this.pairing, message.epoch);
+    this.cluster.figures.syncPointsCompared++;
+    this.sendAck(message.epoch);
+  }
+
+  /**
+   * Reverts to the last checkpoint and applies the primary's delta: only then are the pages the
+   * backup itself dirtied since the last checkpoint (which the delta does not list) the primary's.
+   * Frames the checkpoint already holds are not taken in again; timers follow the restored
+   * compare values, and a timer input of the discarded execution is dropped.
+   */
+  private apply(message: CheckpointMessage): void {
+    const machine = this.vmHost.machine;
+    this.vmHost.pause();
+    machine.restore(this.base!);
+    machine.restore(message.snapshot);
+    if (machine.retired !== message.retired) throw new Error(`backup ${this.host}: checkpoint ${message.epoch} restored at ${machine.retired}, expected ${message.retired}`);
+    this.base = machine.snapshot('full');
+    this.epoch = message.epoch;
+    this.produced = message.outputs;
+    for (const number of [...this.frames.keys()]) if (number <= message.delivered) this.frames.delete(number);
+    this.nextFrame = message.delivered + 1;
+    this.live.takeInputs(machine.retired);
+    const { sim } = this.cluster.context;
+    const clock = { nowNs: Math.max(sim.nowNs, this.vmHost.cpuNs()), retired: machine.retired };
+    message.snapshot.devices.timerCompare.forEach(([low, high], hart) => this.vmHost.armTimer(hart, high * 2 ** 32 + low, clock));
+    this.vmHost.resume();
+  }
+
+  private sendAck(epoch: number): void {
+    if (this.cluster.crashed(this.host)) return;
+    this.cluster.context.network.send(this.host, this.primaryHost, CHANNEL_ACK, encodeCheckpointAck({ pairing: this.pairing, epoch }));
+  }
+
+  onBackupHeartbeat(from: string, heartbeat: Heartbeat): void {
+    if (from === this.primaryHost && heartbeat.pairing === this.pairing) this.detector?.heard();
+  }
+
+  // ----- losing the primary --------------------------------------------------------------------
+
+  /**
+   * The primary is silent. "The primary (or backup) only takes over ("goes live") if test-and-set
+   * returns true": a partition looks the same as a crash from here. Every output the world saw was
+   * matched by this machine's own or covered by a checkpoint it applied, so it goes live as it is.
+   */
+  private onPrimarySuspected(): void {
+    if (this.cluster.crashed(this.host) || this.mode !== 'following') return;
+    const { context, options, figures } = this.cluster;
+    context.declare({ kind: 'suspect', host: this.host, suspected: this.primaryHost });
+    this.mode = 'deciding';
+    this.frames.clear();
+    decideByTestAndSet(context.storageClient(this.host), this.cluster.flagOf(this.pairing), options.testAndSetAttempts, {
+      stillDeciding: () => this.mode === 'deciding' && !this.cluster.crashed(this.host),
+      won: () => {
+        this.mode = 'promoted';
+        this.detector?.stop();
+        this.cluster.promote(this);
+      },
+      lost: (reason) => this.halt(reason),
+      countAttempts: (attempts) => (figures.testAndSetAttempts += attempts),
+    });
+  }
+
+  private halt(reason: string): void {
+    this.mode = 'halted';
+    this.detector?.stop();
+    this.vmHost.stop();
+    this.cluster.context.declare({ kind: 'halt', host: this.host, reason });
+  }
+}

@@ -1,0 +1,393 @@
+/**
+ * The primary's side of COLO (Dong et al., SoCC 2013, §3): coarse-grained lock-stepping. Every
+ * client frame its machine takes in is forwarded, numbered, to the backup, which executes it too.
+ * Each output is held until the backup's digest of its own output with the same index arrives: if
+ * they match, the backup's machine is in a state that produces what the world is about to see, so
+ * the output may leave. If they differ — the replicas diverged, through a time or entropy read or a
+ * timer that fired at another point — or no digest comes within the compare timeout, the primary
+ * takes a checkpoint of its machine and ships it (state transfer, as `checkpoint` does), and the
+ * held outputs leave once the backup acknowledged it. Also here: the heartbeat detector watching
+ * the backup, and going on alone through test-and-set.
+ */
+import type { HostPolicy, MachineOutput } from '../../harness/host/types.ts';
+import type { VmHost } from '../../harness/host/vm-host.ts';
+import type { Timer } from '../../harness/sim/simulation.ts';
+import type { TimeNs } from '../../harness/sim/types.ts';
+import type { HeartbeatDetector } from '../shared/failure-detector.ts';
+import { decideByTestAndSet, takeOverService } from '../shared/go-live.ts';
+import { OutputHold } from '../shared/output-hold.ts';
+import { watchPeer } from '../shared/pairing.ts';
+import { copyTimeNs } from '../shared/reprotect.ts';
+import { snapshotPageBytes } from '../shared/snapshot-codec.ts';
+import type { ColoCluster } from './cluster.ts';
+import { CHANNEL_REPLICATION, type CheckpointAck, type Heartbeat, type OutputDigest, encodeCheckpoint, encodeForward, outputDigest } from './messages.ts';
+import { ColoPrimaryPolicy, type PrimarySink } from './policies.ts';
+
+type PrimaryMode =
+  /** Comparing with a backup that is up. */
+  | 'protected'
+  /** The backup is suspected: asking test-and-set whether to go on alone; outputs stay held. */
+  | 'deciding'
+  /** No backup: frames are not forwarded, outputs leave at once. */
+  | 'alone'
+  /** Lost test-and-set: halted. */
+  | 'halted';
+
+/** An output waiting for the backup's digest. */
+interface Uncompared {
+  readonly digest: string;
+  readonly retired: number;
+  readonly timeNs: TimeNs;
+}
+
+/** The one checkpoint that may be unacknowledged at a time. */
+interface InFlightCheckpoint {
+  readonly epoch: number;
+  /** Outputs produced before it: every one of them may leave once it is acknowledged. */
+  readonly outputs: number;
+  readonly retired: number;
+  readonly bytes: Uint8Array;
+  sent: boolean;
+  /** When it is sent again if still unacknowledged, and the wait after that (doubling). */
+  resendAtNs: TimeNs;
+  resendAfterNs: TimeNs;
+}
+
+/** The longest wait between two sends of one checkpoint, in failure timeouts. */
+const MAX_RESEND_TIMEOUTS = 8;
+
+/**
+ * Most backup digests kept ahead of the primary's own outputs (the backup produced outputs the
+ * primary did not, yet): beyond it the replicas have clearly diverged and the primary checkpoints.
+ */
+const MAX_EARLY_DIGESTS = 1024;
+
+export class PrimaryRole implements PrimarySink {
+  vmHost!: VmHost;
+  private mode: PrimaryMode;
+  private detector: HeartbeatDetector | undefined;
+  private readonly hold: OutputHold;
+  /** Client frames taken into the machine (the number of the last one forwarded). */
+  private delivered = 0;
+  /** Outputs produced: the index of the last one. */
+  private produced = 0;
+  /** Every output up to this index may leave (matched, or covered by an acknowledged checkpoint). */
+  private released = 0;
+  /** Outputs past `released` already matched, by index, with their instruction count. */
+  private readonly matched = new Map<number, number>();
+  private readonly uncompared = new Map<number, Uncompared>();
+  /** Backup digests of outputs the primary has not produced yet (of the current epoch). */
+  private readonly earlyDigests = new Map<number, string>();
+  /** Checkpoints taken: the backup's digests count only if made after the latest. */
+  private epoch = 0;
+  private inFlight: InFlightCheckpoint | undefined;
+  private copying = false;
+  private checkpointDue = false;
+  /** When the latest checkpoint was acknowledged: outputs after it wait for digests from then on. */
+  private comparingSinceNs = 0;
+  private tickTimer: Timer | undefined;
+
+  private constructor(
+    private readonly cluster: ColoCluster,
+    readonly host: string,
+    mode: PrimaryMode,
+    private readonly backupHost: string | undefined,
+    private readonly pairing: number,
+  ) {
+    this.mode = mode;
+    this.hold = new OutputHold((output) => this.leave(output), () => cluster.context.sim.nowNs);
+  }
+
+  /** The initial primary: boots the guest; the backup boots the same image, so they start equal. */
+  static boot(cluster: ColoCluster, host: string, backupHost: string): PrimaryRole {
+    const role = new PrimaryRole(cluster, host, 'protected', backupHost, 0);
+    const { context } = cluster;
+    role.vmHost = context.createVmHost(host, (platform) => context.bootMachine(platform), (vmHost) => new ColoPrimaryPolicy(vmHost, context.livePolicy(vmHost), role));
+    // The first checkpoint is a delta against the boot image, which the backup holds too.
+    role.vmHost.machine.markClean();
+    return role;
+  }
+
+  /**
+   * A backup that won test-and-set goes live on its own machine, alone. Its state matched the
+   * primary's at the last compared output or checkpoint: every output the world saw was produced
+   * by a state the backup reached too. Requests after that are retried by the clients.
+   */
+  static promote(cluster: ColoCluster, host: string, vmHost: VmHost, live: HostPolicy): PrimaryRole {
+    const { context } = cluster;
+    const role = new PrimaryRole(cluster, host, 'alone', undefined, -1);
+    role.vmHost = vmHost;
+    vmHost.setPolicy(new ColoPrimaryPolicy(vmHost, live, role));
+    takeOverService(context.network, context.service, host);
+    context.declare({ kind: 'go-live', host });
+    context.declare({ kind: 'alone', host });
+    vmHost.wake();
+    return role;
+  }
+
+  /** Starts the guest, the heartbeat detector and the compare-timeout tick (initial primary). */
+  start(): void {
+    this.startDetector();
+    this.vmHost.start();
+    this.tick();
+  }
+
+  // ----- inputs and outputs (PrimarySink) ------------------------------------------------------
+
+  /** COLO's proxy: each client frame the primary takes in goes to the backup too, in the same order. */
+  onDelivered(source: number, bytes: Uint8Array): void {
+    if (this.mode !== 'protected') return;
+    const { context, figures } = this.cluster;
+    const message = encodeForward({ pairing: this.pairing, number: ++this.delivered, source, bytes });
+    context.network.send(this.host, this.backupHost!, CHANNEL_REPLICATION, message);
+    figures.framesForwarded++;
+    figures.forwardBytes += message.length;
+  }
+
+  /**
+   * COLO's output rule: output `k` leaves only once the backup's output `k` matched it, or a
+   * checkpoint taken after it was acknowledged. (The mutant compares and checkpoints all the same,
+   * but lets the output leave at once.)
+   */
+  onOutput(output: MachineOutput): void {
+    if (this.mode === 'halted') return;
+    if (output.kind === 'console') return this.vmHost.release(output);
+    if (output.kind !== 'frame') throw new Error(`primary ${this.host}: a ${output.kind} output, but colo does not support disks`);
+    if (this.mode === 'alone') return this.hold.submit(output, 0, 0);
+    const index = ++this.produced;
+    this.uncompared.set(index, { digest: outputDigest(output.destination, output.bytes), retired: output.retired, timeNs: output.timeNs });
+    this.hold.submit(output, this.cluster.variant.compare ? index : 0, this.released);
+    const early = this.earlyDigests.get(index);
+    if (early !== undefined) {
+      this.earlyDigests.delete(index);
+      this.compare(index, early);
+    }
+  }
+
+  executionLimit(retired: number): number {
+    return this.hold.full ? retired : Infinity;
+  }
+
+  private leave(output: MachineOutput): void {
+    this.cluster.figures.outputDelayNs.add(Math.max(0, this.cluster.context.sim.nowNs - output.timeNs));
+    this.vmHost.release(output);
+  }
+
+  // ----- comparison ----------------------------------------------------------------------------
+
+  /** The backup's digest of its output `index`, made after checkpoint `epoch`. */
+  onPrimaryDigest(from: string, digest: OutputDigest): void {
+    if (from !== this.backupHost || digest.pairing !== this.pairing) return;
+    this.detector?.heard();
+    // Made before the latest checkpoint reached the backup: from a state that is gone.
+    if (this.mode !== 'protected' || digest.epoch !== this.epoch || digest.index <= this.released) return;
+    if (this.uncompared.has(digest.index)) return this.compare(digest.index, digest.digest);
+    if (digest.index <= this.produced) return;
+    if (this.earlyDigests.size >= MAX_EARLY_DIGESTS) return this.requestCheckpoint();
+    this.earlyDigests.set(digest.index, digest.digest);
+  }
+
+  private compare(index: number, backupDigest: string): void {
+    const entry = this.uncompared.get(index)!;
+    const { figures } = this.cluster;
+    figures.comparisons++;
+    if (entry.digest !== backupDigest) {
+      figures.mismatches++;
+      return this.requestCheckpoint();
+    }
+    this.uncompared.delete(index);
+    this.matched.set(index, entry.retired);
+    this.advance();
+  }
+
+  /** Moves `released` over matched outputs and lets them leave. */
+  private advance(): void {
+    let retired: number | undefined;
+    while (this.matched.has(this.released + 1)) {
+      retired = this.matched.get(++this.released)!;
+      this.matched.delete(this.released);
+    }
+    // The backup's state produced output `released` too: it holds what the primary executed up to it.
+    if (retired !== undefined) this.cluster.context.declare({ kind: 'backup-holds', host: this.backupHost!, primary: this.host, point: retired + 1 });
+    this.releaseHeld();
+  }
+
+  private releaseHeld(): void {
+    const wasFull = this.hold.full;
+    this.hold.releaseUpTo(this.released);
+    if (wasFull) this.vmHost.wake();
+  }
+
+  /**
+   * Every heartbeat interval: an output whose digest has not come within the compare timeout
+   * (since its production or the latest checkpoint's ack) is a mismatch; and an unacknowledged
+   * checkpoint is sent again.
+   */
+  private tick(): void {
+    const { context, options, figures } = this.cluster;
+    this.tickTimer = undefined;
+    if (this.mode !== 'protected' || this.cluster.crashed(this.host)) return;
+    this.tickTimer = context.sim.timer(options.heartbeatNs, () => this.tick());
+    if (this.inFlight !== undefined) {
+      if (this.inFlight.sent && context.sim.nowNs >= this.inFlight.resendAtNs) this.transmit(this.inFlight, true);
+      return;
+    }
+    const oldest = this.uncompared.values().next().value;
+    if (oldest === undefined || context.sim.nowNs - Math.max(oldest.timeNs, this.comparingSinceNs) < options.compareTimeoutNs) return;
+    figures.compareTimeouts++;
+    this.requestCheckpoint();
+  }
+
+  // ----- checkpoints ---------------------------------------------------------------------------
+
+  private requestCheckpoint(): void {
+    if (this.mode !== 'protected') return;
+    if (this.inFlight !== undefined || this.copying) {
+      this.checkpointDue = true;
+      return;
+    }
+    this.takeCheckpoint();
+  }
+
+  /**
+   * Pauses the primary and takes checkpoint `epoch + 1`: the pages dirtied since the previous one
+   * (the backup reverts its own dirtied pages to that one), every hart's and device's state, and how
+   * many frames and outputs it covers. The machine is exactly at the checkpoint: a sync point. The
+   * pause lasts the modelled copy time of the pages; the checkpoint leaves when it ends.
+   */
+  private takeCheckpoint(): void {
+    const { context, options, figures } = this.cluster;
+    const { sim } = context;
+    const machine = this.vmHost.machine;
+    // The host may have executed ahead of the clock: the checkpoint is its state at cpuNs.
+    const fromNs = Math.max(sim.nowNs, this.vmHost.cpuNs());
+    this.checkpointDue = false;
+    this.vmHost.pause();
+    const epoch = ++this.epoch;
+    const snapshot = machine.snapshot('delta');
+    machine.markClean();
+    const retired = machine.retired;
+    this.earlyDigests.clear();
+    this.cluster.declareSyncPoint(this.host, this.pairing, epoch);
+    figures.syncPointsDeclared++;
+    const bytes = encodeCheckpoint({ pairing: this.pairing, epoch, delivered: this.delivered, outputs: this.produced, retired, snapshot });
+    const pauseNs = copyTimeNs(Math.max(1, snapshotPageBytes(snapshot)), options.memoryCopyBytesPerSecond);
+    figures.checkpoints++;
+    figures.dirtyPages.add(snapshot.pages.length);
+    figures.pauseNsTotal += pauseNs;
+    this.inFlight = { epoch, outputs: this.produced, retired, bytes, sent: false, resendAtNs: Infinity, resendAfterNs: options.failureTimeoutNs };
+    this.copying = true;
+    sim.timer(fromNs - sim.nowNs + pauseNs, () => this.onCopied(epoch));
+  }
+
+  /** The copy is done: resume and ship the checkpoint. */
+  private onCopied(epoch: number): void {
+    this.copying = false;
+    if (this.mode === 'halted' || this.cluster.crashed(this.host)) return;
+    this.vmHost.resume();
+    const checkpoint = this.inFlight;
+    if (this.mode !== 'protected' || checkpoint?.epoch !== epoch) return;
+    this.transmit(checkpoint, false);
+  }
+
+  /**
+   * Sends `checkpoint`; again after a failure timeout, then after twice as long each time, while it
+   * is unacknowledged. A checkpoint of many pages takes a while on the link (5 MB: 40 ms at
+   * 1 Gbit/s): resent at every tick, its copies would queue behind each other, delay the
+   * heartbeats behind them and keep a crashed primary looking alive to the backup.
+   */
+  private transmit(checkpoint: InFlightCheckpoint, retransmission: boolean): void {
+    const { context, figures, options } = this.cluster;
+    context.network.send(this.host, this.backupHost!, CHANNEL_REPLICATION, checkpoint.bytes);
+    checkpoint.sent = true;
+    checkpoint.resendAtNs = context.sim.nowNs + checkpoint.resendAfterNs;
+    checkpoint.resendAfterNs = Math.min(2 * checkpoint.resendAfterNs, MAX_RESEND_TIMEOUTS * options.failureTimeoutNs);
+    figures.checkpointBytes += checkpoint.bytes.length;
+    if (retransmission) figures.retransmittedCheckpoints++;
+  }
+
+  /**
+   * The backup restored checkpoint `epoch`: it holds the primary's state as of then, so every
+   * output produced before it may leave, and comparison starts over from there.
+   */
+  onPrimaryCheckpointAck(from: string, ack: CheckpointAck): void {
+    if (from !== this.backupHost || ack.pairing !== this.pairing) return;
+    this.detector?.heard();
+    const checkpoint = this.inFlight;
+    if (this.mode !== 'protected' || checkpoint === undefined || ack.epoch !== checkpoint.epoch || !checkpoint.sent) return;
+    const { context, figures } = this.cluster;
+    this.inFlight = undefined;
+    this.comparingSinceNs = context.sim.nowNs;
+    for (let index = this.released + 1; index <= checkpoint.outputs; index++) {
+      if (this.uncompared.delete(index)) figures.outputsCoveredByCheckpoint++;
+      this.matched.delete(index);
+    }
+    this.released = Math.max(this.released, checkpoint.outputs);
+    context.declare({ kind: 'backup-holds', host: from, primary: this.host, point: checkpoint.retired });
+    this.advance();
+    if (this.checkpointDue) this.requestCheckpoint();
+  }
+
+  onPrimaryHeartbeat(from: string, heartbeat: Heartbeat): void {
+    if (from === this.backupHost && heartbeat.pairing === this.pairing) this.detector?.heard();
+  }
+
+  private startDetector(): void {
+    const { context, options } = this.cluster;
+    this.detector = watchPeer(context, {
+      host: this.host,
+      peer: this.backupHost!,
+      pairing: this.pairing,
+      heartbeatNs: options.heartbeatNs,
+      failureTimeoutNs: options.failureTimeoutNs,
+      established: true,
+      onSuspect: () => this.onBackupSuspected(),
+    });
+  }
+
+  // ----- losing the backup ---------------------------------------------------------------------
+
+  /** The backup is silent: go on alone only if test-and-set says so; held outputs stay held until then. */
+  private onBackupSuspected(): void {
+    if (this.cluster.crashed(this.host) || this.mode !== 'protected') return;
+    const { context, options, figures } = this.cluster;
+    context.declare({ kind: 'suspect', host: this.host, suspected: this.backupHost! });
+    this.mode = 'deciding';
+    this.stopComparing();
+    decideByTestAndSet(context.storageClient(this.host), this.cluster.flagOf(this.pairing), options.testAndSetAttempts, {
+      stillDeciding: () => this.mode === 'deciding' && !this.cluster.crashed(this.host),
+      won: () => this.goOnAlone(),
+      lost: (reason) => this.halt(reason),
+      countAttempts: (attempts) => (figures.testAndSetAttempts += attempts),
+    });
+  }
+
+  private stopComparing(): void {
+    this.detector?.stop();
+    this.tickTimer?.cancel();
+    this.tickTimer = undefined;
+    this.inFlight = undefined;
+    this.checkpointDue = false;
+    this.uncompared.clear();
+    this.matched.clear();
+    this.earlyDigests.clear();
+  }
+
+  /** No backup from now on: held outputs leave, frames are no longer forwarded. No spares: it runs alone. */
+  private goOnAlone(): void {
+    this.cluster.context.declare({ kind: 'alone', host: this.host });
+    this.mode = 'alone';
+    this.stopComparing();
+    this.hold.releaseAll();
+    this.vmHost.wake();
+  }
+
+  /** Lost test-and-set: the other replica is live. Held outputs never leave. */
+  private halt(reason: string): void {
+    this.mode = 'halted';
+    this.stopComparing();
+    this.hold.discardAll();
+    this.vmHost.stop();
+    this.cluster.context.declare({ kind: 'halt', host: this.host, reason });
+  }
+}
