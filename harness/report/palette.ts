@@ -26,7 +26,7 @@ export const STRATEGY_STYLES: Readonly<Record<string, StrategyStyle>> = {
   'app-rsm-reply-before-ack': { colour: '#f0e442', shape: 'triangle-right' },
   // Beyond the eight Okabe-Ito colours: black for colo, and the mutants in their base's hue, darker.
   colo: { colour: '#000000', shape: 'wedge' },
-  'colo-no-compare': { colour: '#555555', shape: 'stroke' },
+  'colo-no-compare': { colour: '#555555', shape: 'triangle' },
   'vmft-release-on-send': { colour: '#1f4e79', shape: 'cross' },
   'vmft-smp': { colour: '#6a3d9a', shape: 'square' },
 };
