@@ -35,6 +35,8 @@ const UNITS = {
   bytes: { text: 'bytes', latex: 'bytes' },
   bytesPerOp: { text: 'bytes/op', latex: 'bytes/op' },
   instructionsPerOp: { text: 'instructions/op', latex: 'instructions/op' },
+  hz: { text: 'Hz', latex: '\\si{\\hertz}' },
+  perSec: { text: '/s', latex: '\\si{\\per\\second}' },
 } as const satisfies Record<string, Unit>;
 
 /** Every column the experiments write. */
@@ -76,6 +78,24 @@ export const COLUMNS: Readonly<Record<string, ColumnInfo>> = {
   wireBytesPerMessage: { label: 'wire size per message', unit: UNITS.bytes, digits: 0 },
   goodputMbitPerSec: { label: 'goodput', unit: UNITS.mbitPerSec, digits: 4 },
   firstMessageLatencyUs: { label: 'first-message latency', unit: UNITS.us, digits: 3 },
+  availability: { label: 'available again' },
+  clients: { label: 'clients', digits: 0 },
+  tickHz: { label: 'guest tick', unit: UNITS.hz, digits: 0 },
+  logMbitPerSec: { label: 'log', unit: UNITS.mbitPerSec, digits: 3 },
+  entriesTimerPerSec: { label: 'timer entries', unit: UNITS.perSec, digits: 3 },
+  entriesTimePerSec: { label: 'clock-read entries', unit: UNITS.perSec, digits: 3 },
+  epochMs: { label: 'epoch', unit: UNITS.ms, digits: 0 },
+  checkpointsPerSec: { label: 'checkpoints', unit: UNITS.perSec, digits: 3 },
+  completionMs: { label: 'job completion', unit: UNITS.ms, digits: 3 },
+  slowdown: { label: 'slowdown (× none)', digits: 3 },
+  computeSlowdown: { label: 'slowdown without the reply\'s wait (× none)', digits: 3 },
+  pauseFraction: { label: 'share of time paused', digits: 2 },
+  outputDelayMs: { label: 'median output delay', unit: UNITS.ms, digits: 3 },
+  failureTimeoutMs: { label: 'failure timeout', unit: UNITS.ms, digits: 0 },
+  falseSuspicions: { label: 'false suspicions', digits: 2 },
+  falseFailovers: { label: 'false failovers', digits: 2 },
+  crashViolations: { label: 'violations after the crash' },
+  lossViolations: { label: 'violations under loss' },
 };
 
 /** Unit suffixes a derived label recognises, longest first (names put units last, STYLE.md). */
