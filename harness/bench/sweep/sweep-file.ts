@@ -44,6 +44,8 @@ const names = (accepted: readonly string[], what: string) =>
 const parameterValue = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' });
 const seed = z.number({ error: 'expected a seed: an integer from 0' }).int({ error: 'expected an integer seed' }).min(0).max(Number.MAX_SAFE_INTEGER);
 
+const seedsError = `expected a seed count from 1 to ${MAX_SEEDS}, or a non-empty list of integer seeds`;
+
 const schema = z.strictObject(
   {
     name: z.string({ error: 'expected a name: lower-case letters, digits and dashes (the output file stem)' }).regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: 'expected lower-case letters, digits and dashes, at most 64, starting with a letter or digit (it names the output files)' }),
@@ -51,7 +53,7 @@ const schema = z.strictObject(
     workloads: names(workloads.map((workload) => workload.name), 'workload'),
     scenarios: names(scenarios.map((scenario) => scenario.name), 'scenario').optional(),
     parameters: z.record(z.string().regex(/^[a-z0-9.-]+$/, { error: 'expected a parameter name as --set takes it (e.g. clients or workload.mix)' }), z.array(parameterValue).min(1, { error: 'expected a non-empty list of values' })).optional(),
-    seeds: z.union([z.number().int().min(1).max(MAX_SEEDS), z.array(seed).min(1).max(MAX_SEEDS)], { error: `expected a seed count from 1 to ${MAX_SEEDS}, or a non-empty list of integer seeds` }).optional(),
+    seeds: z.union([z.number().int({ error: seedsError }).min(1, { error: seedsError }).max(MAX_SEEDS, { error: seedsError }), z.array(seed).min(1, { error: seedsError }).max(MAX_SEEDS, { error: seedsError })], { error: seedsError }).optional(),
     metrics: names(Object.keys(METRICS), 'metric').optional(),
   },
   { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}: expected name, strategies, workloads, scenarios, parameters, seeds or metrics` : undefined) },
