@@ -36,12 +36,21 @@ export async function runSweep(sweep: Sweep, source: string, options: SweepRunOp
   const cache = new RunCache(join(options.out, '.cache'));
   const label = options.shard === undefined ? `sweep ${sweep.name}` : `sweep ${sweep.name} shard ${options.shard.index}/${options.shard.count}`;
   const progress = createProgress({ label, total: planned.length, unit: 'runs' });
+  // One progress line per finished cell (all its seeds), as the bench prints.
+  const cellOfRun = new Map(planned.map((run) => [JSON.stringify(run.config), run.cellIndex]));
+  const seedsLeft = cells.map(() => sweep.seeds.length);
   const outcomes = await runConfigs(
     planned.map((run) => run.config),
     {
       jobs: options.jobs,
       cache,
-      onSettled: (outcome, settled) => progress.update(settled, `${outcome.config.strategy} ${outcome.config.workload} ${outcome.config.scenario} seed ${outcome.config.seed}${outcome.state === 'ok' ? '' : ` ${outcome.state.toUpperCase()}`}`),
+      onSettled: (outcome, settled) => {
+        const cellIndex = cellOfRun.get(JSON.stringify(outcome.config))!;
+        seedsLeft[cellIndex]!--;
+        const failed = outcome.state === 'failed' ? `FAILED ${outcome.replay}` : undefined;
+        const done = seedsLeft[cellIndex] === 0 ? `${Object.values(cells[cellIndex]!.labels).join(' ')} (${sweep.seeds.length} seeds)` : undefined;
+        progress.update(settled, [done, failed].filter((note) => note !== undefined).join('; ') || undefined);
+      },
     },
   );
   progress.finish();
