@@ -13,7 +13,8 @@ import { summarise } from './summary.ts';
 /** The seeds of a sweep: `count` consecutive seeds from `first`. */
 export function seedList(first: number, count: number): number[] {
   if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`seed count ${count} is not valid: expected an integer of at least 1`);
-  if (!Number.isSafeInteger(first + count - 1)) throw new RangeError(`seeds ${first} to ${first + count - 1} are not valid: the last must be at most ${Number.MAX_SAFE_INTEGER}`);
+  // Compared this way round: first + count - 1 itself may round back into the safe range.
+  if (!Number.isSafeInteger(first) || first > Number.MAX_SAFE_INTEGER - (count - 1)) throw new RangeError(`seeds from ${first}, ${count} of them, are not valid: the last must be at most ${Number.MAX_SAFE_INTEGER}`);
   return Array.from({ length: count }, (_, index) => first + index);
 }
 
