@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { experiments } from './experiments/index.ts';
+import type { Cell } from './experiment.ts';
 import { planRuns, seedList } from './plan.ts';
 import { summaryColumns } from './summary.ts';
 
@@ -19,7 +20,7 @@ test('every bench experiment declares cells whose labels are its label columns, 
 });
 
 test('runs are planned in cell order, then seed order, each run carrying its seed', () => {
-  const cells = [
+  const cells: Cell[] = [
     { labels: { workload: 'kv' }, runs: { run: { strategy: 'vmft', workload: 'kv', scenario: 'none', settings: {} }, baseline: { strategy: 'none', workload: 'kv', scenario: 'none', settings: {} } } },
     { labels: { workload: 'counter' }, runs: { run: { strategy: 'vmft', workload: 'counter', scenario: 'none', settings: {} } } },
   ];

@@ -16,7 +16,28 @@ export interface Metric {
 
 const us = (ns: number | null) => (ns === null ? null : Number((ns / 1e3).toFixed(1)));
 const ms = (ns: number | null | undefined) => (ns === null || ns === undefined ? null : Number((ns / 1e6).toFixed(2)));
-const check = (value: boolean | 'unknown' | null) => (value === null ? null : String(value));
+
+/** The checkers whose verdicts a sweep may keep, with what each says. */
+const VERDICTS: ReadonlyArray<readonly [string, string]> = [
+  ['linearizable', 'the client history is linearizable'],
+  ['splitBrain', 'two hosts acted as primary at once'],
+  ['divergence', 'replicas differed at a sync point'],
+  ['liveness', 'clients progressed after the heal'],
+  ['exactlyOnce', 'no operation answered two ways'],
+  ['outputRule', 'no output left before the backup held what produced it'],
+  ['availability', 'the service recovered from every fault the strategy promises to survive'],
+];
+
+/**
+ * A verdict as text: its `state` where verdicts carry one (pass, fail, unknown, not-applicable),
+ * else the checker's raw value; null where the report has no such verdict.
+ */
+function verdictText(report: RunReport, name: string): Value {
+  const verdict = (report.verdicts as unknown as Record<string, unknown>)[name];
+  if (verdict === undefined || verdict === null) return null;
+  if (typeof verdict === 'object' && 'state' in verdict) return String((verdict as { state: unknown }).state);
+  return String(verdict);
+}
 
 export const METRICS: Readonly<Record<string, Metric>> = {
   opsCompleted: { kind: 'number', description: 'operations completed', read: (r) => r.opsCompleted },
@@ -34,12 +55,7 @@ export const METRICS: Readonly<Record<string, Metric>> = {
   downtimeMs: { kind: 'number', description: 'longest client-seen stretch without a reply after the fault (ms)', read: (r) => ms(r.failover?.downtimeNs) },
   virtualSeconds: { kind: 'number', description: 'virtual time the run covered (s)', read: (r) => r.virtualSeconds },
   recovered: { kind: 'value', description: 'clients got replies again after the fault (null: no fault struck)', read: (r) => r.failover?.recovered ?? null },
-  linearizable: { kind: 'value', description: 'verdict: the client history is linearizable (true, false, unknown)', read: (r) => check(r.verdicts.linearizable) },
-  splitBrain: { kind: 'value', description: 'verdict: two hosts acted as primary at once', read: (r) => r.verdicts.splitBrain },
-  divergence: { kind: 'value', description: 'verdict: replicas differed at a sync point', read: (r) => check(r.verdicts.divergence) },
-  liveness: { kind: 'value', description: 'verdict: clients progressed after the heal', read: (r) => check(r.verdicts.liveness) },
-  exactlyOnce: { kind: 'value', description: 'verdict: no operation answered two ways', read: (r) => r.verdicts.exactlyOnce },
-  outputRule: { kind: 'value', description: 'verdict: no output left before the backup held what produced it', read: (r) => check(r.verdicts.outputRule) },
+  ...Object.fromEntries(VERDICTS.map(([name, description]) => [name, { kind: 'value', description: `verdict: ${description}`, read: (r: RunReport) => verdictText(r, name) } satisfies Metric])),
   violations: { kind: 'value', description: 'the verdicts that object, space-separated (none: every checker passed)', read: (r) => violations(r.verdicts).join(' ') || 'none' },
   traceHash: { kind: 'value', description: 'SHA-256 of the run trace (same configuration and seed, same hash)', read: (r) => r.traceHash },
 };
