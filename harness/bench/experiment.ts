@@ -43,3 +43,7 @@ export interface Experiment {
   /** A vega-lite spec of the summary rows, with the rows inlined as its data. */
   chart(rows: readonly Row[]): TopLevelSpec;
 }
+
+/** What turning outcomes into tables needs of an experiment (a sweep file gives the same, without a chart). */
+export type TableShape = Pick<Experiment, 'name' | 'labelColumns' | 'columns' | 'numericColumns'>;
+export type Tabulated = TableShape & Pick<Experiment, 'row'>;

@@ -32,6 +32,14 @@ const commands: Record<string, Command> = {
     summary: 'check a history file for linearizability: ftbench check --model M FILE.json [--json] [--budget N]',
     run: async (args) => (await import('./check.ts')).checkCommand(args),
   },
+  sweep: {
+    summary: 'a sweep file on every core, or as a Slurm job array: ftbench sweep FILE [--jobs N] [--out DIR] [--shard I/N] [--json] [--slurm ...]',
+    run: async (args) => (await import('./sweep.ts')).sweepCommand(args),
+  },
+  merge: {
+    summary: 'combine the shards of a sweep into its tables: ftbench merge DIR',
+    run: async (args) => (await import('./merge.ts')).mergeCommand(args),
+  },
   vm: {
     summary: 'run a RISC-V ELF on the VM core: ftbench vm run FILE.elf [--max-instructions N]',
     run: async (args) => (await import('./vm.ts')).vmCommand(args),

@@ -73,6 +73,8 @@ export function createProgress(options: ProgressOptions): Progress {
     hideCursor: true,
     etaBuffer: 20,
     fps: 5,
+    // Draw even when the stream is not a TTY: the caller chose the bar (interactive), e.g. a test.
+    noTTYOutput: true,
   });
   bar.start(options.total, 0, { rate: '-', note: '' });
   return {
