@@ -206,14 +206,16 @@ function currentBackup(world: World): string | undefined {
     if (event.kind === 'go-live' && event.host !== initialPrimary) backup = undefined;
     if (event.kind === 'reprotect-done') backup = event.host;
   }
-  return backup !== undefined && !world.network.isCrashed(backup) ? backup : undefined;
+  // A backup that halted (it lost a test-and-set race, or gave up its copy) backs nothing up.
+  const halted = (host: string) => world.network.isHalted(host) || world.events.some((event) => event.kind === 'halt' && event.host === host);
+  return backup !== undefined && !world.network.isCrashed(backup) && !halted(backup) ? backup : undefined;
 }
 
 /** How a crash stands against "one crash per pairing", judged before it strikes (see `FaultRecord.pairing`). */
 function pairingStanding(world: World, targets: FaultTargets, action: Extract<FaultAction, { kind: 'crash' }>): FaultRecord['pairing'] {
   const victims = new Set(action.roles.flatMap((role) => resolveHosts(world, targets, role)).filter((host) => !world.network.isCrashed(host)));
   const owner = world.network.serviceOwner(targets.service);
-  const pair = [owner, currentBackup(world)].filter((host): host is string => host !== undefined && !world.network.isCrashed(host));
+  const pair = [owner, currentBackup(world)].filter((host): host is string => host !== undefined && !world.network.isCrashed(host) && !world.network.isHalted(host));
   const hitInPair = pair.filter((host) => victims.has(host)).length;
   if (hitInPair === 0) return 'outside';
   return pair.length === 2 && hitInPair === 1 ? 'one-of-pair' : 'pair';

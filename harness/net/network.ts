@@ -187,6 +187,11 @@ export class Network {
     if (this.sim.trace.on) this.sim.trace.record('host.halt', host);
   }
 
+  /** True once `host`'s service process halted (`markHalted`). */
+  isHalted(host: string): boolean {
+    return this.halted.has(host);
+  }
+
   // ----- links -------------------------------------------------------------------------------
 
   /** Changes the directed link `from`→`to`; fields not given keep their current value. */

@@ -99,3 +99,9 @@ test('a run cut short by max-virtual-seconds says so', () => {
 test('a scenario that needs a host the strategy lacks is refused: repeated-failover under none has nobody to take over', () => {
   assert.throws(() => run('none', 'counter', 'repeated-failover'), /scenario repeated-failover needs a backup, but strategy none runs no backup/);
 });
+
+test('a crash after the backup halted (it lost the test-and-set race of a partition) is beyond the promise: expected loss, not a failure (swarm seed 303843103)', () => {
+  const report = run('app-rsm', 'cpu-bound', 'random', { faults: '5', crashes: '1', 'fault-phase-ms': '800', partitions: 'true', loss: 'false', 'one-way': 'never', 'max-loss-percent': '5', 'liveness-bound-ms': '300' }, 303843103);
+  assert.deepEqual(violations(report.verdicts), []);
+  assert.match(report.verdicts.availability.evidence, /^expected loss: crash service-owner \(primary\) at .* no live backup left/);
+});
