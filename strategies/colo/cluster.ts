@@ -1,7 +1,7 @@
 /**
  * One run of the COLO strategy: the replicas' roles by host, the network listeners that route
- * forwarded frames, output digests, checkpoints, comparison answers, acks and heartbeats to them, and the promotion of a
- * backup. There is one pairing and no re-protection (no spares): after a failover the new primary
+ * forwarded frames, output digests, checkpoints, comparison answers, acks and heartbeats to them,
+ * and the promotion of a backup. There is one pairing and no re-protection (no spares): after a failover the new primary
  * runs alone, as app-rsm's does.
  */
 import type { StrategyContext } from '../types.ts';

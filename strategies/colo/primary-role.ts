@@ -4,7 +4,7 @@
  * Each output is held, and its digest goes to the backup, which compares it with its own output of
  * the same index: if they match, the backup's machine is in a state that produces what the world
  * is about to see; it says so to the harness and answers, and the output may leave. If they differ — the replicas diverged, through a time or entropy read or a
- * timer that fired at another point — or no digest comes within the compare timeout, the primary
+ * timer that fired at another point — or no answer comes within the compare timeout, the primary
  * takes a checkpoint of its machine and ships it (state transfer, as `checkpoint` does), and the
  * held outputs leave once the backup acknowledged it. Also here: the heartbeat detector watching
  * the backup, and going on alone through test-and-set.
@@ -43,7 +43,6 @@ interface InFlightCheckpoint {
   readonly epoch: number;
   /** Outputs produced before it: every one of them may leave once it is acknowledged. */
   readonly outputs: number;
-  readonly retired: number;
   readonly bytes: Uint8Array;
   sent: boolean;
   /** When it is sent again if still unacknowledged, and the wait after that (doubling). */
@@ -255,7 +254,7 @@ export class PrimaryRole implements PrimarySink {
     figures.checkpoints++;
     figures.dirtyPages.add(snapshot.pages.length);
     figures.pauseNsTotal += pauseNs;
-    this.inFlight = { epoch, outputs: this.produced, retired, bytes, sent: false, resendAtNs: Infinity, resendAfterNs: options.failureTimeoutNs };
+    this.inFlight = { epoch, outputs: this.produced, bytes, sent: false, resendAtNs: Infinity, resendAfterNs: options.failureTimeoutNs };
     this.copying = true;
     sim.timer(fromNs - sim.nowNs + pauseNs, () => this.onCopied(epoch));
   }
