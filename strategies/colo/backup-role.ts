@@ -1,8 +1,10 @@
 /**
  * The backup's side of COLO (the paper's secondary VM): its guest runs from boot like the
  * primary's, on its own clock and entropy, and takes the client frames the primary forwards in
- * their number order. Its outputs never leave: each is digested and the digest sent to the primary,
- * which compares. A checkpoint replaces its state by the primary's: it reverts to the previous
+ * their number order. Its outputs never leave: each is digested and compared with the digest the
+ * primary sends of its own output of the same index. On a match the backup declares that it holds
+ * what the primary executed up to that output (the output rule, verified by the harness: only the
+ * backup's own word counts) and answers, and the primary lets the output go. A checkpoint replaces its state by the primary's: it reverts to the previous
  * checkpoint (the copy of the primary's memory it keeps, as COLO's secondary does) and applies the
  * delta. On suspecting the primary it asks test-and-set and goes live from its own state, or halts.
  */
@@ -13,7 +15,7 @@ import type { HeartbeatDetector } from '../shared/failure-detector.ts';
 import { decideByTestAndSet } from '../shared/go-live.ts';
 import { watchPeer } from '../shared/pairing.ts';
 import type { ColoCluster } from './cluster.ts';
-import { CHANNEL_ACK, type CheckpointMessage, type ForwardedFrame, type Heartbeat, encodeCheckpointAck, encodeDigest, outputDigest } from './messages.ts';
+import { CHANNEL_ACK, type CheckpointMessage, type ForwardedFrame, type Heartbeat, type OutputCompare, encodeCheckpointAck, encodeCompareAnswer, outputDigest } from './messages.ts';
 import { ColoBackupPolicy, type ForwardedSource } from './policies.ts';
 
 type BackupMode = 'following' | 'deciding' | 'halted' | 'promoted';
@@ -24,6 +26,15 @@ type BackupMode = 'following' | 'deciding' | 'halted' | 'promoted';
  * taken in, which a checkpoint that overtook them on the link may require to be taken in again.
  */
 const MAX_FRAMES_KEPT = 4096;
+
+/**
+ * Most outputs waiting for their counterpart, on each side: the backup's own digests the primary's
+ * have not reached yet, and the primary's digests of outputs the backup has not produced yet. A
+ * compare the primary sends waits for the backup's output at most the primary's compare timeout
+ * (then it checkpoints, which clears both); beyond this many the replicas have clearly diverged,
+ * and the backup answers "mismatch" so that the primary checkpoints at once.
+ */
+const MAX_WAITING_OUTPUTS = 1024;
 
 export class BackupRole implements ForwardedSource {
   vmHost!: VmHost;
@@ -39,6 +50,12 @@ export class BackupRole implements ForwardedSource {
   private nextFrame = 1;
   /** Outputs produced (by the primary's count up to the last checkpoint, by its own since). */
   private produced = 0;
+  /** The index of the latest own output digested (at its production time). */
+  private digested = 0;
+  /** Own digests of this epoch the primary's compare has not reached yet, by index. */
+  private readonly ownDigests = new Map<number, string>();
+  /** The primary's compares of outputs this machine has not produced yet (of this epoch or the next). */
+  private readonly waitingCompares = new Map<number, OutputCompare>();
 
   constructor(
     private readonly cluster: ColoCluster,
@@ -93,19 +110,68 @@ export class BackupRole implements ForwardedSource {
     return inputs;
   }
 
-  /** The backup's outputs never leave: their digests go to the primary, when the instruction that produced them has run. */
+  /** The backup's outputs never leave: each is digested when the instruction that produced it has run. */
   onOutput(output: MachineOutput): void {
     if (this.mode !== 'following' || output.kind !== 'frame') return;
-    const { context, figures } = this.cluster;
+    const { context } = this.cluster;
     const index = ++this.produced;
     const epoch = this.epoch;
-    const message = encodeDigest({ pairing: this.pairing, epoch, index, digest: outputDigest(output.destination, output.bytes) });
+    const digest = outputDigest(output.destination, output.bytes);
     context.sim.timer(Math.max(0, output.timeNs - context.sim.nowNs), () => {
       // Produced past a checkpoint restored since: that execution did not happen.
       if (this.epoch !== epoch || this.mode !== 'following' || this.cluster.crashed(this.host)) return;
-      context.network.send(this.host, this.primaryHost, CHANNEL_ACK, message);
-      figures.digestsSent++;
+      this.onOwnDigest(index, digest);
     });
+  }
+
+  private onOwnDigest(index: number, digest: string): void {
+    this.digested = index;
+    const compare = this.waitingCompares.get(index);
+    if (compare !== undefined && compare.epoch === this.epoch) {
+      this.waitingCompares.delete(index);
+      return this.compare(compare, digest);
+    }
+    if (this.ownDigests.size >= MAX_WAITING_OUTPUTS) return this.answer(this.epoch, index, false);
+    this.ownDigests.set(index, digest);
+  }
+
+  /**
+   * The primary's digest of its output `index`: compared with this machine's output of the same
+   * index, now or when it is produced. One of an epoch before the latest applied checkpoint came
+   * from a state that checkpoint replaced; one of the next epoch waits for that checkpoint.
+   */
+  onBackupCompare(from: string, compare: OutputCompare): void {
+    if (from !== this.primaryHost || compare.pairing !== this.pairing) return;
+    this.detector?.heard();
+    if (this.mode !== 'following' || compare.epoch < this.epoch) return;
+    const own = compare.epoch === this.epoch ? this.ownDigests.get(compare.index) : undefined;
+    if (own !== undefined) {
+      this.ownDigests.delete(compare.index);
+      return this.compare(compare, own);
+    }
+    // Digested and compared already: a duplicate.
+    if (compare.epoch === this.epoch && compare.index <= this.digested) return;
+    if (this.waitingCompares.size >= MAX_WAITING_OUTPUTS) return this.answer(compare.epoch, compare.index, false);
+    this.waitingCompares.set(compare.index, compare);
+  }
+
+  /**
+   * COLO's comparison. A match means this machine, from the state it reached, produced what the
+   * world is about to see from the primary: it holds what the primary executed up to that output
+   * (`backup-holds` just past the output's instruction), and the output may leave.
+   */
+  private compare(compare: OutputCompare, own: string): void {
+    const { context, figures } = this.cluster;
+    figures.comparisons++;
+    const match = compare.digest === own;
+    if (match) context.declare({ kind: 'backup-holds', host: this.host, primary: this.primaryHost, point: compare.retired + 1 });
+    else figures.mismatches++;
+    this.answer(compare.epoch, compare.index, match);
+  }
+
+  private answer(epoch: number, index: number, match: boolean): void {
+    if (this.cluster.crashed(this.host)) return;
+    this.cluster.context.network.send(this.host, this.primaryHost, CHANNEL_ACK, encodeCompareAnswer({ pairing: this.pairing, epoch, index, match }));
   }
 
   // ----- checkpoints ---------------------------------------------------------------------------
@@ -121,8 +187,10 @@ export class BackupRole implements ForwardedSource {
     if (message.epoch <= this.epoch) return this.sendAck(message.epoch);
     if (message.epoch !== this.epoch + 1) return;
     this.apply(message);
-    // The machine is now exactly where the primary's was when it took the checkpoint.
+    // The machine is now exactly where the primary's was when it took the checkpoint: it holds
+    // everything the primary executed before it, every output the checkpoint covers included.
     this.cluster.declareSyncPoint(this.host, this.pairing, message.epoch);
+    this.cluster.context.declare({ kind: 'backup-holds', host: this.host, primary: this.primaryHost, point: message.retired });
     this.cluster.figures.syncPointsCompared++;
     this.sendAck(message.epoch);
   }
@@ -142,6 +210,9 @@ export class BackupRole implements ForwardedSource {
     this.base = machine.snapshot('full');
     this.epoch = message.epoch;
     this.produced = message.outputs;
+    this.digested = message.outputs;
+    this.ownDigests.clear();
+    for (const [index, compare] of [...this.waitingCompares]) if (compare.epoch < message.epoch) this.waitingCompares.delete(index);
     for (const number of [...this.frames.keys()]) if (number <= message.delivered) this.frames.delete(number);
     this.nextFrame = message.delivered + 1;
     this.live.takeInputs(machine.retired);
@@ -173,6 +244,8 @@ export class BackupRole implements ForwardedSource {
     context.declare({ kind: 'suspect', host: this.host, suspected: this.primaryHost });
     this.mode = 'deciding';
     this.frames.clear();
+    this.ownDigests.clear();
+    this.waitingCompares.clear();
     decideByTestAndSet(context.storageClient(this.host), this.cluster.flagOf(this.pairing), options.testAndSetAttempts, {
       stillDeciding: () => this.mode === 'deciding' && !this.cluster.crashed(this.host),
       won: () => {

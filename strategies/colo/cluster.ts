@@ -1,7 +1,7 @@
 /**
  * One run of the COLO strategy: the replicas' roles by host, the network listeners that route
- * forwarded frames, checkpoints, digests, acks and heartbeats to them, and the promotion of a
- * backup. There is one pairing and no re-protection (no spares): after a failover the new primary
+ * forwarded frames, output digests, checkpoints, comparison answers, acks and heartbeats to them,
+ * and the promotion of a backup. There is one pairing and no re-protection (no spares): after a failover the new primary
  * runs alone, as app-rsm's does.
  */
 import type { StrategyContext } from '../types.ts';
@@ -15,7 +15,7 @@ import { PrimaryRole } from './primary-role.ts';
 
 /** Which mechanisms a variant keeps (the registered mutant leaves one out). */
 export interface ColoVariant {
-  /** Output comparison: an output leaves only once the backup's digest matched it (or a checkpoint covered it). */
+  /** Output comparison: an output leaves only once the backup matched it with its own (or a checkpoint covered it). */
   readonly compare: boolean;
 }
 
@@ -82,13 +82,14 @@ export class ColoCluster {
       if (!(role instanceof BackupRole)) return;
       const message = decodeReplication(delivery.bytes);
       if (message.type === 'forward') role.onBackupForward(delivery.from, message);
+      else if (message.type === 'compare') role.onBackupCompare(delivery.from, message);
       else role.onBackupCheckpoint(delivery.from, message);
     });
     network.listen(host, CHANNEL_ACK, (delivery) => {
       const role = this.roles.get(host);
       if (!(role instanceof PrimaryRole)) return;
       const message = decodeAck(delivery.bytes);
-      if (message.type === 'digest') role.onPrimaryDigest(delivery.from, message);
+      if (message.type === 'compared') role.onPrimaryCompared(delivery.from, message);
       else role.onPrimaryCheckpointAck(delivery.from, message);
     });
     network.listen(host, CHANNEL_HEARTBEAT, (delivery) => {

@@ -6,12 +6,12 @@
 import { RunningStat, SampleSet } from '../shared/stats.ts';
 
 export class ColoFigures {
-  /** Primary outputs compared with the backup's digest of its own. */
+  /** Primary outputs the backup compared with its own output of the same index. */
   comparisons = 0;
   mismatches = 0;
-  /** Outputs whose backup digest did not come within the compare timeout. */
+  /** Outputs whose comparison answer did not come within the compare timeout. */
   compareTimeouts = 0;
-  /** Outputs released because a checkpoint covered them rather than a matching digest. */
+  /** Outputs released because a checkpoint covered them rather than a match. */
   outputsCoveredByCheckpoint = 0;
   checkpoints = 0;
   /** Bytes of checkpoint messages sent, retransmissions included. */
@@ -21,6 +21,7 @@ export class ColoFigures {
   pauseNsTotal = 0;
   framesForwarded = 0;
   forwardBytes = 0;
+  /** The primary's output digests sent to the backup for comparison. */
   digestsSent = 0;
   readonly outputDelayNs = new SampleSet();
   syncPointsDeclared = 0;

@@ -5,17 +5,18 @@ import { COLO_PARAMETERS, resolveColoOptions } from './parameters.ts';
 /**
  * COLO, coarse-grained lock-stepping (Dong et al., SoCC 2013): both replicas execute every client
  * request — the primary forwards each client frame to the backup — each on its own clock and
- * entropy; the primary holds each output until the backup's digest of its own output with the same
- * index matches it, and on a mismatch (or a digest that does not come within the compare timeout)
- * checkpoints its machine to the backup and lets the held outputs leave once that checkpoint is
- * acknowledged. Deterministic work never checkpoints; non-determinism costs a checkpoint only when
+ * entropy; the primary holds each output and sends its digest to the backup, which compares it
+ * with its own output of the same index; on a match the backup declares that it holds what produced
+ * it and answers, and the output leaves; on a mismatch (or no answer within the compare timeout)
+ * the primary checkpoints its machine to the backup and lets the held outputs leave once that
+ * checkpoint is acknowledged. Deterministic work never checkpoints; non-determinism costs a checkpoint only when
  * it shows in an output. See README.md beside this file.
  */
-export const colo: Strategy = coloVariant('colo', 'COLO (SoCC 2013): both replicas execute every request, outputs leave when the backup\'s output digest matches, a checkpoint on mismatch, test-and-set; no re-protection', { compare: true });
+export const colo: Strategy = coloVariant('colo', 'COLO (SoCC 2013): both replicas execute every request, outputs leave when the backup\'s own output matches, a checkpoint on mismatch, test-and-set; no re-protection', { compare: true });
 
-/** Known broken: outputs leave at once, before the backup's digest was compared. */
+/** Known broken: outputs leave at once, before the backup compared them with its own. */
 export const coloNoCompare: Strategy = {
-  ...coloVariant('colo-no-compare', 'colo with outputs leaving before the backup\'s digest matched them (known broken)', { compare: false }),
+  ...coloVariant('colo-no-compare', 'colo with outputs leaving before the backup matched them (known broken)', { compare: false }),
   knownBroken: {
     flaw: 'no output comparison: a reply leaves before the backup produced the same reply (or acknowledged a checkpoint covering it)',
     exposedBy: 'crash-primary-after-reply',

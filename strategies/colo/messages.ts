@@ -1,8 +1,9 @@
 /**
  * The messages between COLO replicas, encoded with ByteWriter so the network measures their real
  * size. Channels: `replication` carries the client frames the primary forwards (COLO's proxy
- * copying each packet to the secondary) and the checkpoints; `ack` the backup's output digests and
- * checkpoint acknowledgements; `heartbeat` both sides' pairing heartbeats. Every message names its
+ * copying each packet to the secondary), the primary's output digests for the backup to compare and
+ * the checkpoints; `ack` the backup's answers to those comparisons and its checkpoint
+ * acknowledgements; `heartbeat` both sides' pairing heartbeats. Every message names its
  * pairing; messages of another pairing are ignored.
  */
 import { ByteReader, ByteWriter, DecodeError } from '../../harness/net/codec.ts';
@@ -15,9 +16,10 @@ export const CHANNEL_ACK = 'ack';
 export const CHANNEL_HEARTBEAT = 'heartbeat';
 
 const TYPE_FORWARD = 1;
-const TYPE_DIGEST = 2;
+const TYPE_COMPARE = 2;
 const TYPE_CHECKPOINT = 3;
 const TYPE_CHECKPOINT_ACK = 4;
+const TYPE_COMPARED = 5;
 
 /** Client frame `number` (1, 2, ... in the order it entered the primary's machine). */
 export interface ForwardedFrame {
@@ -28,14 +30,25 @@ export interface ForwardedFrame {
 }
 
 /**
- * The digest of the backup's output `index` (1, 2, ... counted over the run, reset to the
- * primary's count by each checkpoint) produced after checkpoint `epoch`.
+ * The primary's output `index` (1, 2, ... counted over the run; a checkpoint carries the count it
+ * covers) produced after checkpoint `epoch`, for the backup to compare with its own output of the
+ * same index: its digest, and `retired`, the primary's instruction count at that output. Sent once
+ * the output was produced, it carries the receipt the backup's `backup-holds` point needs.
  */
-export interface OutputDigest {
+export interface OutputCompare {
   readonly pairing: number;
   readonly epoch: number;
   readonly index: number;
   readonly digest: string;
+  readonly retired: number;
+}
+
+/** The backup's answer to the comparison of output `index` of epoch `epoch`. */
+export interface CompareAnswer {
+  readonly pairing: number;
+  readonly epoch: number;
+  readonly index: number;
+  readonly match: boolean;
 }
 
 /**
@@ -57,8 +70,11 @@ export interface CheckpointAck {
   readonly epoch: number;
 }
 
-export type ReplicationMessage = ({ readonly type: 'forward' } & ForwardedFrame) | ({ readonly type: 'checkpoint' } & CheckpointMessage);
-export type AckMessage = ({ readonly type: 'digest' } & OutputDigest) | ({ readonly type: 'checkpoint-ack' } & CheckpointAck);
+export type ReplicationMessage =
+  | ({ readonly type: 'forward' } & ForwardedFrame)
+  | ({ readonly type: 'compare' } & OutputCompare)
+  | ({ readonly type: 'checkpoint' } & CheckpointMessage);
+export type AckMessage = ({ readonly type: 'compared' } & CompareAnswer) | ({ readonly type: 'checkpoint-ack' } & CheckpointAck);
 
 export type Heartbeat = PairingHeartbeat;
 export { decodePairingHeartbeat as decodeHeartbeat } from '../shared/pairing.ts';
@@ -83,6 +99,11 @@ export function decodeReplication(bytes: Uint8Array): ReplicationMessage {
     reader.end();
     return message;
   }
+  if (type === TYPE_COMPARE) {
+    const message = { type: 'compare' as const, pairing: reader.u32(), epoch: reader.u32(), index: reader.u32(), digest: reader.string(), retired: reader.u64() };
+    reader.end();
+    return message;
+  }
   if (type !== TYPE_CHECKPOINT) throw new DecodeError(`replication message type ${type}`);
   const message = { type: 'checkpoint' as const, pairing: reader.u32(), epoch: reader.u32(), delivered: reader.u32(), outputs: reader.u32(), retired: reader.u64(), snapshot: readSnapshot(reader) };
   reader.end();
@@ -90,8 +111,12 @@ export function decodeReplication(bytes: Uint8Array): ReplicationMessage {
   return message;
 }
 
-export function encodeDigest(digest: OutputDigest): Uint8Array {
-  return new ByteWriter(32).u8(TYPE_DIGEST).u32(digest.pairing).u32(digest.epoch).u32(digest.index).string(digest.digest).finish();
+export function encodeCompare(compare: OutputCompare): Uint8Array {
+  return new ByteWriter(48).u8(TYPE_COMPARE).u32(compare.pairing).u32(compare.epoch).u32(compare.index).string(compare.digest).u64(compare.retired).finish();
+}
+
+export function encodeCompareAnswer(answer: CompareAnswer): Uint8Array {
+  return new ByteWriter(16).u8(TYPE_COMPARED).u32(answer.pairing).u32(answer.epoch).u32(answer.index).u8(answer.match ? 1 : 0).finish();
 }
 
 export function encodeCheckpointAck(ack: CheckpointAck): Uint8Array {
@@ -102,7 +127,7 @@ export function decodeAck(bytes: Uint8Array): AckMessage {
   const reader = new ByteReader(bytes);
   const type = reader.u8();
   let message: AckMessage;
-  if (type === TYPE_DIGEST) message = { type: 'digest', pairing: reader.u32(), epoch: reader.u32(), index: reader.u32(), digest: reader.string() };
+  if (type === TYPE_COMPARED) message = { type: 'compared', pairing: reader.u32(), epoch: reader.u32(), index: reader.u32(), match: reader.u8() === 1 };
   else if (type === TYPE_CHECKPOINT_ACK) message = { type: 'checkpoint-ack', pairing: reader.u32(), epoch: reader.u32() };
   else throw new DecodeError(`ack message type ${type}`);
   reader.end();

@@ -8,7 +8,7 @@ import { FAILURE_TIMEOUT_PARAMETER, TEST_AND_SET_ATTEMPTS_PARAMETER, checkFailur
 export const COLO_PARAMETERS: readonly ParameterSpec[] = [
   {
     name: 'compare-timeout-ms',
-    description: 'longest an output waits for the backup\'s digest of its counterpart before the primary checkpoints instead (COLO: a missing secondary packet counts as a mismatch); at most the failure timeout',
+    description: 'longest an output waits for the backup\'s answer to its comparison before the primary checkpoints instead (COLO: a missing secondary packet counts as a mismatch); at most the failure timeout',
     kind: 'integer',
     default: 10,
     min: 1,

@@ -1,10 +1,10 @@
 /**
  * The primary's side of COLO (Dong et al., SoCC 2013, §3): coarse-grained lock-stepping. Every
  * client frame its machine takes in is forwarded, numbered, to the backup, which executes it too.
- * Each output is held until the backup's digest of its own output with the same index arrives: if
- * they match, the backup's machine is in a state that produces what the world is about to see, so
- * the output may leave. If they differ — the replicas diverged, through a time or entropy read or a
- * timer that fired at another point — or no digest comes within the compare timeout, the primary
+ * Each output is held, and its digest goes to the backup, which compares it with its own output of
+ * the same index: if they match, the backup's machine is in a state that produces what the world
+ * is about to see; it says so to the harness and answers, and the output may leave. If they differ — the replicas diverged, through a time or entropy read or a
+ * timer that fired at another point — or no answer comes within the compare timeout, the primary
  * takes a checkpoint of its machine and ships it (state transfer, as `checkpoint` does), and the
  * held outputs leave once the backup acknowledged it. Also here: the heartbeat detector watching
  * the backup, and going on alone through test-and-set.
@@ -20,7 +20,7 @@ import { watchPeer } from '../shared/pairing.ts';
 import { copyTimeNs } from '../shared/reprotect.ts';
 import { snapshotPageBytes } from '../shared/snapshot-codec.ts';
 import type { ColoCluster } from './cluster.ts';
-import { CHANNEL_REPLICATION, type CheckpointAck, type Heartbeat, type OutputDigest, encodeCheckpoint, encodeForward, outputDigest } from './messages.ts';
+import { CHANNEL_REPLICATION, type CheckpointAck, type CompareAnswer, type Heartbeat, encodeCheckpoint, encodeCompare, encodeForward, outputDigest } from './messages.ts';
 import { ColoPrimaryPolicy, type PrimarySink } from './policies.ts';
 
 type PrimaryMode =
@@ -33,10 +33,8 @@ type PrimaryMode =
   /** Lost test-and-set: halted. */
   | 'halted';
 
-/** An output waiting for the backup's digest. */
+/** An output waiting for the backup's answer: when it was produced. */
 interface Uncompared {
-  readonly digest: string;
-  readonly retired: number;
   readonly timeNs: TimeNs;
 }
 
@@ -45,7 +43,6 @@ interface InFlightCheckpoint {
   readonly epoch: number;
   /** Outputs produced before it: every one of them may leave once it is acknowledged. */
   readonly outputs: number;
-  readonly retired: number;
   readonly bytes: Uint8Array;
   sent: boolean;
   /** When it is sent again if still unacknowledged, and the wait after that (doubling). */
@@ -55,12 +52,6 @@ interface InFlightCheckpoint {
 
 /** The longest wait between two sends of one checkpoint, in failure timeouts. */
 const MAX_RESEND_TIMEOUTS = 8;
-
-/**
- * Most backup digests kept ahead of the primary's own outputs (the backup produced outputs the
- * primary did not, yet): beyond it the replicas have clearly diverged and the primary checkpoints.
- */
-const MAX_EARLY_DIGESTS = 1024;
 
 export class PrimaryRole implements PrimarySink {
   vmHost!: VmHost;
@@ -73,17 +64,15 @@ export class PrimaryRole implements PrimarySink {
   private produced = 0;
   /** Every output up to this index may leave (matched, or covered by an acknowledged checkpoint). */
   private released = 0;
-  /** Outputs past `released` already matched, by index, with their instruction count. */
-  private readonly matched = new Map<number, number>();
+  /** Outputs past `released` already matched, by index. */
+  private readonly matched = new Set<number>();
   private readonly uncompared = new Map<number, Uncompared>();
-  /** Backup digests of outputs the primary has not produced yet (of the current epoch). */
-  private readonly earlyDigests = new Map<number, string>();
-  /** Checkpoints taken: the backup's digests count only if made after the latest. */
+  /** Checkpoints taken: the backup's answers count only if about outputs after the latest. */
   private epoch = 0;
   private inFlight: InFlightCheckpoint | undefined;
   private copying = false;
   private checkpointDue = false;
-  /** When the latest checkpoint was acknowledged: outputs after it wait for digests from then on. */
+  /** When the latest checkpoint was acknowledged: outputs after it wait for answers from then on. */
   private comparingSinceNs = 0;
   private tickTimer: Timer | undefined;
 
@@ -146,22 +135,28 @@ export class PrimaryRole implements PrimarySink {
 
   /**
    * COLO's output rule: output `k` leaves only once the backup's output `k` matched it, or a
-   * checkpoint taken after it was acknowledged. (The mutant compares and checkpoints all the same,
-   * but lets the output leave at once.)
+   * checkpoint taken after it was acknowledged. Its digest goes to the backup when the instruction
+   * that produced it has run (the host runs ahead of the clock), so that the message carries the
+   * primary's count past the output, which the backup's `backup-holds` point needs. (The mutant
+   * compares and checkpoints all the same, but lets the output leave at once.)
    */
   onOutput(output: MachineOutput): void {
     if (this.mode === 'halted') return;
     if (output.kind === 'console') return this.vmHost.release(output);
     if (output.kind !== 'frame') throw new Error(`primary ${this.host}: a ${output.kind} output, but colo does not support disks`);
     if (this.mode === 'alone') return this.hold.submit(output, 0, 0);
+    const { context, figures } = this.cluster;
     const index = ++this.produced;
-    this.uncompared.set(index, { digest: outputDigest(output.destination, output.bytes), retired: output.retired, timeNs: output.timeNs });
+    const epoch = this.epoch;
+    this.uncompared.set(index, { timeNs: output.timeNs });
     this.hold.submit(output, this.cluster.variant.compare ? index : 0, this.released);
-    const early = this.earlyDigests.get(index);
-    if (early !== undefined) {
-      this.earlyDigests.delete(index);
-      this.compare(index, early);
-    }
+    const message = encodeCompare({ pairing: this.pairing, epoch, index, digest: outputDigest(output.destination, output.bytes), retired: output.retired });
+    context.sim.timer(Math.max(0, output.timeNs - context.sim.nowNs), () => {
+      // A checkpoint taken since covers it: no comparison needed.
+      if (this.epoch !== epoch || this.mode !== 'protected' || this.cluster.crashed(this.host)) return;
+      context.network.send(this.host, this.backupHost!, CHANNEL_REPLICATION, message);
+      figures.digestsSent++;
+    });
   }
 
   executionLimit(retired: number): number {
@@ -175,40 +170,25 @@ export class PrimaryRole implements PrimarySink {
 
   // ----- comparison ----------------------------------------------------------------------------
 
-  /** The backup's digest of its output `index`, made after checkpoint `epoch`. */
-  onPrimaryDigest(from: string, digest: OutputDigest): void {
-    if (from !== this.backupHost || digest.pairing !== this.pairing) return;
+  /**
+   * The backup compared output `index` of epoch `epoch` with its own: on a match it already
+   * declared that it holds what produced it, so the output may leave (in order); a mismatch means
+   * the replicas diverged, and a checkpoint. An answer about an output a checkpoint taken since
+   * covers is stale.
+   */
+  onPrimaryCompared(from: string, answer: CompareAnswer): void {
+    if (from !== this.backupHost || answer.pairing !== this.pairing) return;
     this.detector?.heard();
-    // Made before the latest checkpoint reached the backup: from a state that is gone.
-    if (this.mode !== 'protected' || digest.epoch !== this.epoch || digest.index <= this.released) return;
-    if (this.uncompared.has(digest.index)) return this.compare(digest.index, digest.digest);
-    if (digest.index <= this.produced) return;
-    if (this.earlyDigests.size >= MAX_EARLY_DIGESTS) return this.requestCheckpoint();
-    this.earlyDigests.set(digest.index, digest.digest);
-  }
-
-  private compare(index: number, backupDigest: string): void {
-    const entry = this.uncompared.get(index)!;
-    const { figures } = this.cluster;
-    figures.comparisons++;
-    if (entry.digest !== backupDigest) {
-      figures.mismatches++;
-      return this.requestCheckpoint();
-    }
-    this.uncompared.delete(index);
-    this.matched.set(index, entry.retired);
+    if (this.mode !== 'protected' || answer.epoch !== this.epoch || answer.index <= this.released) return;
+    if (!answer.match) return this.requestCheckpoint();
+    if (!this.uncompared.delete(answer.index)) return;
+    this.matched.add(answer.index);
     this.advance();
   }
 
   /** Moves `released` over matched outputs and lets them leave. */
   private advance(): void {
-    let retired: number | undefined;
-    while (this.matched.has(this.released + 1)) {
-      retired = this.matched.get(++this.released)!;
-      this.matched.delete(this.released);
-    }
-    // The backup's state produced output `released` too: it holds what the primary executed up to it.
-    if (retired !== undefined) this.cluster.context.declare({ kind: 'backup-holds', host: this.backupHost!, primary: this.host, point: retired + 1 });
+    while (this.matched.delete(this.released + 1)) this.released++;
     this.releaseHeld();
   }
 
@@ -219,7 +199,7 @@ export class PrimaryRole implements PrimarySink {
   }
 
   /**
-   * Every heartbeat interval: an output whose digest has not come within the compare timeout
+   * Every heartbeat interval: an output whose answer has not come within the compare timeout
    * (since its production or the latest checkpoint's ack) is a mismatch; and an unacknowledged
    * checkpoint is sent again.
    */
@@ -267,7 +247,6 @@ export class PrimaryRole implements PrimarySink {
     const snapshot = machine.snapshot('delta');
     machine.markClean();
     const retired = machine.retired;
-    this.earlyDigests.clear();
     this.cluster.declareSyncPoint(this.host, this.pairing, epoch);
     figures.syncPointsDeclared++;
     const bytes = encodeCheckpoint({ pairing: this.pairing, epoch, delivered: this.delivered, outputs: this.produced, retired, snapshot });
@@ -275,7 +254,7 @@ export class PrimaryRole implements PrimarySink {
     figures.checkpoints++;
     figures.dirtyPages.add(snapshot.pages.length);
     figures.pauseNsTotal += pauseNs;
-    this.inFlight = { epoch, outputs: this.produced, retired, bytes, sent: false, resendAtNs: Infinity, resendAfterNs: options.failureTimeoutNs };
+    this.inFlight = { epoch, outputs: this.produced, bytes, sent: false, resendAtNs: Infinity, resendAfterNs: options.failureTimeoutNs };
     this.copying = true;
     sim.timer(fromNs - sim.nowNs + pauseNs, () => this.onCopied(epoch));
   }
@@ -307,8 +286,8 @@ export class PrimaryRole implements PrimarySink {
   }
 
   /**
-   * The backup restored checkpoint `epoch`: it holds the primary's state as of then, so every
-   * output produced before it may leave, and comparison starts over from there.
+   * The backup restored checkpoint `epoch` (and declared that it holds the primary's state as of
+   * then): every output produced before it may leave, and comparison starts over from there.
    */
   onPrimaryCheckpointAck(from: string, ack: CheckpointAck): void {
     if (from !== this.backupHost || ack.pairing !== this.pairing) return;
@@ -323,7 +302,6 @@ export class PrimaryRole implements PrimarySink {
       this.matched.delete(index);
     }
     this.released = Math.max(this.released, checkpoint.outputs);
-    context.declare({ kind: 'backup-holds', host: from, primary: this.host, point: checkpoint.retired });
     this.advance();
     if (this.checkpointDue) this.requestCheckpoint();
   }
@@ -370,7 +348,6 @@ export class PrimaryRole implements PrimarySink {
     this.checkpointDue = false;
     this.uncompared.clear();
     this.matched.clear();
-    this.earlyDigests.clear();
   }
 
   /** No backup from now on: held outputs leave, frames are no longer forwarded. No spares: it runs alone. */
