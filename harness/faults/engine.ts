@@ -60,6 +60,7 @@ function checkTargets(world: World, scenario: Scenario, steps: readonly FaultSte
 function actionRoles(action: FaultAction): readonly HostRole[] {
   switch (action.kind) {
     case 'crash':
+    case 'stale-routes':
       return action.roles;
     case 'partition':
       return [...action.a, ...action.b];
@@ -126,7 +127,7 @@ function undoes(action: FaultAction): boolean {
 }
 
 function isRemoval(action: FaultAction): boolean {
-  return (action.kind === 'loss' && action.probability === 0) || (action.kind === 'delay' && action.extraLatencyMs === 0);
+  return (action.kind === 'loss' && action.probability === 0) || (action.kind === 'delay' && action.extraLatencyMs === 0) || (action.kind === 'stale-routes' && action.holdMs === 0);
 }
 
 function arm(world: World, targets: FaultTargets, step: FaultStep, fire: () => void): void {
@@ -256,6 +257,13 @@ function applyAction(world: World, targets: FaultTargets, action: FaultAction, f
       world.network.setFaultDelay(Math.round(action.extraLatencyMs * 1_000_000));
       if (action.extraLatencyMs === 0) healKind(faults, 'delay', nowNs);
       return { targets: ['all links'], struck: action.extraLatencyMs > 0, detail: 'all links' };
+    case 'stale-routes': {
+      const senders = hosts(action.roles);
+      const stale = senders.slice(0, Math.ceil(senders.length * action.share));
+      world.network.setStaleRoutes(stale, Math.round(action.holdMs * 1_000_000));
+      if (action.holdMs === 0) healKind(faults, 'stale-routes', nowNs);
+      return { targets: stale, struck: action.holdMs > 0 && stale.length > 0, detail: stale.join(', ') };
+    }
   }
 }
 
@@ -269,6 +277,8 @@ function describeRoles(action: FaultAction): string {
       return action.roles.join(', ');
     case 'partition':
       return `${action.a.join(', ')} | ${action.b.join(', ')}`;
+    case 'stale-routes':
+      return action.roles.join(', ');
     default:
       return 'all links';
   }
@@ -287,6 +297,8 @@ export function describeAction(action: FaultAction): string {
       return `loss ${action.probability} on every link`;
     case 'delay':
       return `${action.extraLatencyMs} ms extra latency on every link`;
+    case 'stale-routes':
+      return action.holdMs === 0 ? 'stale routes off' : `stale routes for ${Math.round(action.share * 100)} % of the ${action.roles.join(', ')}, held ${action.holdMs} ms`;
   }
 }
 

@@ -18,6 +18,7 @@ export const RANDOM_PARAMETERS: readonly ParameterSpec[] = [
   { name: 'loss', description: 'draw loss bursts on every link', kind: 'boolean', default: true },
   { name: 'one-way', description: 'partitions cut one way: in a quarter of them, never, or always', kind: 'enum', default: 'mixed', values: ['mixed', 'never', 'always'] },
   { name: 'max-loss-percent', description: 'a loss burst drops up to this share of messages', kind: 'integer', default: 20, min: 1, max: 90 },
+  { name: 'stale-routes-ms', description: 'half the clients keep a stale route to the service for this long after resolving it (ARP caches that miss a takeover); 0: off', kind: 'integer', default: 0, min: 0, max: 3_600_000 },
 ];
 
 /** The kinds of fault a random schedule draws from, with the action that starts each. */
@@ -32,6 +33,9 @@ export function randomSchedule(parameters: ParameterValues, random: RandomStream
   const phaseMs = integerParameter(parameters, 'fault-phase-ms');
   let crashesLeft = integerParameter(parameters, 'crashes');
   const steps: FaultStep[] = [];
+  const staleMs = integerParameter(parameters, 'stale-routes-ms');
+  // Drawn nothing: the stale routes are an option of the run, on from the start when set.
+  if (staleMs > 0) steps.push({ trigger: { kind: 'at', afterClientStartMs: 0 }, action: { kind: 'stale-routes', roles: ['clients'], share: 0.5, holdMs: staleMs }, bestEffort: true });
   const everyKind = booleanParameter(parameters, 'partitions') && booleanParameter(parameters, 'loss');
   for (let index = 0; index < integerParameter(parameters, 'faults'); index++) {
     const startMs = random.int(0, phaseMs - 1);

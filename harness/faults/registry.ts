@@ -52,6 +52,23 @@ export const scenarios: readonly Scenario[] = [
   partitionFor('partition-primary-storage', 'cut the primary from the shared storage at at-ms; heal at heal-ms', ['primary'], ['storage']),
   partitionFor('isolate-primary', 'clients cannot reach the primary from at-ms (it still reaches the backup and storage); heal at heal-ms', ['clients'], ['primary']),
   {
+    // MIT 6.824's pbservice partition tests: the replicas are cut apart (both still reach the
+    // storage) while half the clients' ARP caches miss the takeover, so a deposed primary that does
+    // not know it is deposed still receives their requests for hold-ms.
+    name: 'stale-partition',
+    description: 'half the clients keep a stale route to the primary for hold-ms while it is cut from the backup at at-ms (6.824 pbservice); heal at heal-ms',
+    parameters: [atMs, healMs, { name: 'hold-ms', description: 'how long a client keeps the host it resolved the service to', kind: 'integer', default: 300, min: 1, max: 3_600_000 }],
+    requires: ['backup'],
+    steps: (parameters): FaultStep[] => {
+      requireAfter('stale-partition', parameters, 'heal-ms', 'at-ms');
+      return [
+        { trigger: { kind: 'at', afterClientStartMs: 0 }, action: { kind: 'stale-routes', roles: ['clients'], share: 0.5, holdMs: integerParameter(parameters, 'hold-ms') } },
+        { trigger: at(parameters), action: { kind: 'partition', a: ['primary'], b: ['backup'], direction: 'both' } },
+        { trigger: at(parameters, 'heal-ms'), action: { kind: 'heal' } },
+      ];
+    },
+  },
+  {
     name: 'repeated-failover',
     description: 'crash the service owner at at-ms, then (once a new backup was brought up) crash the new owner at again-ms',
     parameters: [atMs, { name: 'again-ms', description: 'when the second crash strikes, ms after the clients started', kind: 'integer', default: 400, min: 0, max: 3_600_000 }],

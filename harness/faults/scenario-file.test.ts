@@ -34,7 +34,7 @@ test('bad scenario files are refused with the field that is wrong and what it ac
   refuses({ name: 'x', steps: [], extra: 1 }, /extra is not a field here: expected name, description or steps/);
   refuses(step({ action: 'crash', targets: ['primary'] }), /steps\[0\] needs exactly one trigger: at-ms, after-reply or after-event \(found none\)/);
   refuses(step({ 'at-ms': 1, 'after-reply': { role: 'primary' }, action: 'heal' }), /found at-ms and after-reply/);
-  refuses(step({ 'at-ms': 1, action: 'explode' }), /steps\[0\]\.action = "explode" is not valid: expected crash, partition, heal, loss or delay/);
+  refuses(step({ 'at-ms': 1, action: 'explode' }), /steps\[0\]\.action = "explode" is not valid: expected crash, partition, heal, loss, delay or stale-routes/);
   refuses(step({ 'at-ms': 1, action: 'crash', targets: ['the-boss'] }), /steps\[0\]\.targets\[0\] = "the-boss" is not valid: expected primary, backup/);
   refuses(step({ 'at-ms': -1, action: 'heal' }), /steps\[0\]\.at-ms = -1 is not valid: expected a number from 0/);
   refuses(step({ 'after-event': { event: 'lunch' }, action: 'heal' }), /steps\[0\]\.after-event\.event = "lunch" is not valid: expected suspect, go-live/);

@@ -21,7 +21,7 @@ import { HOST_ROLES, type FaultAction, type FaultStep, type FaultTrigger, type H
 export type ScenarioDefinition = Readonly<Record<string, unknown>>;
 
 const TRIGGERS = ['at-ms', 'after-reply', 'after-event'] as const;
-const ACTIONS = ['crash', 'partition', 'heal', 'loss', 'delay'] as const;
+const ACTIONS = ['crash', 'partition', 'heal', 'loss', 'delay', 'stale-routes'] as const;
 /** Fields each action takes besides the trigger's and `delay-ms`. */
 const ACTION_FIELDS: Readonly<Record<(typeof ACTIONS)[number], readonly string[]>> = {
   crash: ['targets'],
@@ -29,6 +29,7 @@ const ACTION_FIELDS: Readonly<Record<(typeof ACTIONS)[number], readonly string[]
   heal: [],
   loss: ['probability'],
   delay: ['ms'],
+  'stale-routes': ['targets', 'share', 'hold-ms'],
 };
 const MAX_STEPS = 1000;
 const MAX_MS = 3_600_000;
@@ -142,5 +143,7 @@ function parseAction(step: Fields, kind: (typeof ACTIONS)[number]): FaultAction 
       return { kind, probability: step.number('probability', 0, 0.9) };
     case 'delay':
       return { kind, extraLatencyMs: step.number('ms', 0, 60_000) };
+    case 'stale-routes':
+      return { kind, roles: step.roles('targets'), share: step.has('share') ? step.number('share', 0, 1) : 1, holdMs: step.number('hold-ms', 0, MAX_MS) };
   }
 }

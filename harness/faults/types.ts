@@ -62,7 +62,13 @@ export type FaultAction =
   /** Injects loss on every link, on top of each link's own (0 removes it). */
   | { readonly kind: 'loss'; readonly probability: number }
   /** Adds this much one-way latency to every message (0 removes it). */
-  | { readonly kind: 'delay'; readonly extraLatencyMs: number };
+  | { readonly kind: 'delay'; readonly extraLatencyMs: number }
+  /**
+   * Stale routes (ARP caches that miss the takeover): the first `share` of the hosts in `roles`
+   * keep sending to the host they resolved the service to for `holdMs` after resolving it, even
+   * once the address moved (0 ms turns it off).
+   */
+  | { readonly kind: 'stale-routes'; readonly roles: readonly HostRole[]; readonly share: number; readonly holdMs: number };
 
 /** One step of a scenario. */
 export interface FaultStep {
@@ -96,7 +102,7 @@ export interface Scenario {
 export interface FaultRecord {
   /** Index of the scenario step that made it. */
   readonly step: number;
-  readonly action: 'crash' | 'partition' | 'loss' | 'delay';
+  readonly action: 'crash' | 'partition' | 'loss' | 'delay' | 'stale-routes';
   /** The roles it was aimed at (a partition: `a | b`). */
   readonly roles: string;
   /** The hosts it struck (a partition: both sides), resolved when it fired. */

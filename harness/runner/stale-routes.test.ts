@@ -46,3 +46,12 @@ for (const strategy of ['vmft', 'checkpoint', 'app-rsm']) {
     }
   });
 }
+
+test('the stale-partition scenario (6.824 pbservice) at defaults: vmft-no-test-and-set is caught serving stale reads from the deposed primary; vmft passes', () => {
+  const mutant = runExperiment({ strategy: 'vmft-no-test-and-set', workload: 'kv', scenario: 'stale-partition', seed: 1, settings: {} }, hostEnvironment);
+  assert.equal(mutant.verdicts.splitBrain.state, 'fail', JSON.stringify(mutant.verdicts));
+  assert.equal(mutant.verdicts.linearizable.state, 'fail', 'a client read stale state from the deposed primary');
+  const correct = runExperiment({ strategy: 'vmft', workload: 'kv', scenario: 'stale-partition', seed: 1, settings: {} }, hostEnvironment);
+  assert.deepEqual(violations(correct.verdicts), [], JSON.stringify(correct.verdicts));
+  assert.ok(correct.faults.every((fault) => fault.struck));
+});

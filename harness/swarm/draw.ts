@@ -47,6 +47,8 @@ export function drawSwarmRun(seed: number, index: number, strategies: readonly S
     loss: String(random.chance(3, 4)),
     'one-way': random.pick(['mixed', 'never', 'always']),
     'max-loss-percent': String(random.pick([5, 20, 40])),
+    // In one run of four, half the clients' ARP caches miss takeovers for 300 ms (stale routes).
+    'stale-routes-ms': random.chance(1, 4) ? '300' : '0',
     // The liveness phase: clients must get a reply within this after the heal. Short, so that a
     // swarm affords thousands of runs; still six failure timeouts.
     'liveness-bound-ms': '300',

@@ -11,7 +11,7 @@ import type { CheckerName } from '../runner/types.ts';
 import { findStrategy } from '../../strategies/registry.ts';
 import type { SwarmRun } from './draw.ts';
 
-export const RUN_COLUMNS = ['index', 'strategy', 'knownBroken', 'workload', 'seed', 'faults', 'crashes', 'faultPhaseMs', 'partitions', 'loss', 'oneWay', 'maxLossPercent', 'outcome', 'faultsStruck', ...CHECKERS.map((checker) => checker.name), 'violations', 'expectedFails', 'replay'];
+export const RUN_COLUMNS = ['index', 'strategy', 'knownBroken', 'workload', 'seed', 'faults', 'crashes', 'faultPhaseMs', 'partitions', 'loss', 'oneWay', 'maxLossPercent', 'staleRoutesMs', 'outcome', 'faultsStruck', ...CHECKERS.map((checker) => checker.name), 'violations', 'expectedFails', 'replay'];
 export const SUMMARY_COLUMNS = ['strategy', 'knownBroken', 'runs', 'runsWithFaultStruck', 'runsFailedToRun', ...CHECKERS.map((checker) => `${checker.name}Fails`), 'runsWithViolation', 'violationRate', 'runsWithExpectedFail'];
 
 /** One swarm run as a row. */
@@ -21,7 +21,7 @@ export function runRow(run: SwarmRun, outcome: RunOutcome, replay: string): Row 
   const base: Row = {
     index: run.index, strategy: config.strategy, knownBroken: findStrategy(config.strategy).knownBroken !== undefined, workload: config.workload, seed: config.seed,
     faults: Number(settings.faults), crashes: Number(settings.crashes), faultPhaseMs: Number(settings['fault-phase-ms']), partitions: settings.partitions === 'true', loss: settings.loss === 'true',
-    oneWay: settings['one-way'] ?? null, maxLossPercent: Number(settings['max-loss-percent']), outcome: outcome.state, replay,
+    oneWay: settings['one-way'] ?? null, maxLossPercent: Number(settings['max-loss-percent']), staleRoutesMs: Number(settings['stale-routes-ms'] ?? 0), outcome: outcome.state, replay,
   };
   if (outcome.state !== 'ok') return { ...base, faultsStruck: null, violations: outcome.state === 'failed' ? `run failed: ${outcome.message.split('\n')[0]}` : null };
   const { verdicts, faults } = outcome.report;
