@@ -87,6 +87,13 @@ export function scheduleFaults(world: World, scenario: Scenario, parameters: Par
     faults.push(record);
     recordOf.set(index, record);
   });
+  // Crashes no step made (a crash-point exploration's, a test's) are faults of the run too: they
+  // are recorded with their standing against the promise, so the verdicts judge what happened.
+  let applying = false;
+  world.onCrash((host) => {
+    if (applying || world.network.isCrashed(host)) return;
+    faults.push({ step: -1, action: 'crash', roles: 'outside the scenario', targets: [host], atNs: world.sim.nowNs, struck: true, healedAtNs: null, description: `crash ${host} (outside the scenario)`, bestEffort: true, pairing: hostsStanding(world, targets, new Set([host])) });
+  });
   let pending = steps.length;
   let lastFired: TimeNs | null = null;
   let lastHeal: TimeNs | null = null;
@@ -97,7 +104,9 @@ export function scheduleFaults(world: World, scenario: Scenario, parameters: Par
     if (undoes(step.action)) lastHeal = world.sim.nowNs;
     const record = recordOf.get(index);
     if (record !== undefined && step.action.kind === 'crash') record.pairing = pairingStanding(world, targets, step.action);
+    applying = true;
     const hit = applyAction(world, targets, step.action, faults);
+    applying = false;
     if (record !== undefined) {
       record.atNs = world.sim.nowNs;
       record.targets = hit.targets;
@@ -214,7 +223,10 @@ function currentBackup(world: World): string | undefined {
 
 /** How a crash stands against "one crash per pairing", judged before it strikes (see `FaultRecord.pairing`). */
 function pairingStanding(world: World, targets: FaultTargets, action: Extract<FaultAction, { kind: 'crash' }>): FaultRecord['pairing'] {
-  const victims = new Set(action.roles.flatMap((role) => resolveHosts(world, targets, role)).filter((host) => !world.network.isCrashed(host)));
+  return hostsStanding(world, targets, new Set(action.roles.flatMap((role) => resolveHosts(world, targets, role)).filter((host) => !world.network.isCrashed(host))));
+}
+
+function hostsStanding(world: World, targets: FaultTargets, victims: ReadonlySet<string>): FaultRecord['pairing'] {
   const owner = world.network.serviceOwner(targets.service);
   const pair = [owner, currentBackup(world)].filter((host): host is string => host !== undefined && !world.network.isCrashed(host) && !world.network.isHalted(host));
   const hitInPair = pair.filter((host) => victims.has(host)).length;

@@ -100,7 +100,7 @@ export interface Scenario {
 
 /** One fault as the report lists it: what it was, whom it hit, when, and when it was healed. */
 export interface FaultRecord {
-  /** Index of the scenario step that made it. */
+  /** Index of the scenario step that made it; -1 for a crash no step made (crash-point exploration, a test). */
   readonly step: number;
   readonly action: 'crash' | 'partition' | 'loss' | 'delay' | 'stale-routes';
   /** The roles it was aimed at (a partition: `a | b`). */

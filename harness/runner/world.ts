@@ -87,6 +87,7 @@ export class World {
   private readonly storageClients = new Map<string, StorageClient>();
   private readonly hostCreatedListeners: Array<(host: VmHost) => void> = [];
   private readonly declaredListeners: Array<(event: StrategyEvent) => void> = [];
+  private readonly crashListeners: Array<(host: string) => void> = [];
   private readonly testAndSetListeners: Array<(host: string, phase: 'request' | 'reply') => void> = [];
   private readonly instructionsPerSecond: number;
 
@@ -218,8 +219,14 @@ export class World {
     return new LivePolicy(vmHost, this.sim.stream(`host.${vmHost.name}`), this.instructionsPerSecond);
   }
 
+  /** Calls `listener` before every crash takes effect (the fault record notes crashes no scenario step made). */
+  onCrash(listener: (host: string) => void): void {
+    this.crashListeners.push(listener);
+  }
+
   /** Fail-stop crash of any host: a guest host stops executing; every host drops its traffic. */
   crash(host: string): void {
+    for (const listener of this.crashListeners) listener(host);
     const vmHost = this.hosts.get(host);
     if (vmHost !== undefined) vmHost.crash();
     else this.network.crash(host);
