@@ -7,9 +7,15 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createBareMachine, runBare } from '../vm/bare.ts';
 
-/** Programs measured: the compute-kernel benchmark, and two differential programs with other mixes. */
+/**
+ * Programs measured: the compute-kernel benchmark, a call-heavy and a division/multiply-high/atomics
+ * kernel (the code paths a block compiler is weakest on), and two differential programs with
+ * other mixes.
+ */
 export const GUEST_PROGRAMS = [
   'workloads/guest/benchmarks/bin/kernels.elf',
+  'workloads/guest/benchmarks/bin/calls.elf',
+  'workloads/guest/benchmarks/bin/muldiv-atomics.elf',
   'workloads/guest/programs/bin/bytecode.elf',
   'workloads/guest/programs/bin/sort.elf',
 ] as const;
