@@ -2,7 +2,7 @@
  * `npm run bench:micro`: wall-clock microbenchmarks of the hot paths (event queue, network, VM
  * interpreter), with tinybench. Reports medians; these numbers depend on the machine and its load,
  * so they are printed, not committed. Usage: npm run bench:micro [-- --time MS] [-- --filter TEXT] [-- --json]
- * (`--filter guest` measures only whole guest programs against qemu-riscv32)
+ * (`--filter guest` measures only whole guest programs against qemu-riscv32; `--filter whole` only whole runs)
  */
 import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
@@ -12,6 +12,7 @@ import { registerSimBenchmarks } from '../sim/sim.bench.ts';
 import { registerVmBenchmarks } from '../vm/vm.bench.ts';
 import { measureGuestSpeeds } from './guest-vs-qemu.ts';
 import { workUnits } from './units.ts';
+import { measureWholeRuns } from './whole-runs.ts';
 
 const { values } = parseArgs({
   options: { time: { type: 'string', default: '2000' }, filter: { type: 'string', default: '' }, json: { type: 'boolean', default: false } },
@@ -45,13 +46,18 @@ const rows = bench.tasks.map((task) => {
   };
 });
 const guests = values.filter === '' || 'guest'.includes(values.filter) || values.filter.includes('qemu') ? measureGuestSpeeds() : [];
+const wholeRuns = values.filter === '' || values.filter.includes('whole') ? measureWholeRuns() : [];
 if (values.json) {
-  console.log(JSON.stringify({ tasks: rows, guests }, null, 2));
+  console.log(JSON.stringify({ tasks: rows, guests, wholeRuns }, null, 2));
 } else {
   console.table(rows);
   if (guests.length > 0) {
     console.log('guest programs, ftbench VM vs qemu-riscv32 (qemu start-up subtracted; null: qemu-riscv32 not installed, or the program ran too briefly under it to time)');
     console.table(guests);
+  }
+  if (wholeRuns.length > 0) {
+    console.log('whole runs (wall time, medians of 3 after a warm-up)');
+    console.table(wholeRuns);
   }
 }
 
