@@ -402,18 +402,42 @@ describe('block compiler: interrupts land at exact instruction counts', () => {
 });
 
 describe('block compiler: blocks', () => {
-  it('a block ends at its first control transfer, before a system instruction, at the page end and at MAX_BLOCK', () => {
+  it('a trace goes on through a branch\'s fall-through and a jal in the page; it ends at a jalr, before a system instruction, at the page end and at MAX_BLOCK', () => {
     const words = new Int32Array(2048);
     const put = (index: number, list: number[]): void => list.forEach((word, at) => { words[index + at] = word | 0; });
-    put(0, [asm.addi(R.a0, R.a0, 1), asm.add(R.a1, R.a0, R.a0), asm.beq(R.a0, R.a1, 8), asm.addi(R.a0, R.a0, 1)]);
-    assert.equal(compileBlock(words, 0, 8192)!.length, 3);
+    put(0, [asm.addi(R.a0, R.a0, 1), asm.add(R.a1, R.a0, R.a0), asm.beq(R.a0, R.a1, 8), asm.addi(R.a0, R.a0, 1), asm.jalr(R.zero, R.ra, 0), asm.addi(R.a0, R.a0, 1)]);
+    assert.equal(compileBlock(words, 0, 8192)!.length, 5, 'through the beq, up to and including the jalr');
     put(8, [asm.addi(R.a0, R.a0, 1), asm.csrrs(R.a0, 0x300, R.zero)]);
     assert.equal(compileBlock(words, 32, 8192)!.length, 1);
     assert.equal(compileBlock(words, 36, 8192), undefined, 'a CSR instruction is not compiled');
+    put(16, [asm.lrW(R.a0, R.s0)]);
+    assert.equal(compileBlock(words, 64, 8192), undefined, 'LR goes to the reference executor');
+    put(20, [asm.amoaddW(R.a0, R.a1, R.s0), asm.jal(R.ra, 16), asm.addi(R.a2, R.a2, 1)]);
+    put(25, [asm.addi(R.a3, R.a3, 1), asm.jalr(R.zero, R.ra, 0)]);
+    assert.equal(compileBlock(words, 80, 8192)!.length, 4, 'an AMO, then a call followed into its callee, up to its return');
+    put(30, [asm.addi(R.a0, R.a0, 1), asm.jal(R.zero, -4)]);
+    assert.equal(compileBlock(words, 124, 8192)!.length, 2, 'the jal, the addi it jumps to, then the jal again: a revisited instruction ends the trace');
     put(1020, [asm.addi(R.a0, R.a0, 1), asm.addi(R.a0, R.a0, 1), asm.addi(R.a0, R.a0, 1), asm.addi(R.a0, R.a0, 1), asm.addi(R.a0, R.a0, 1)]);
     assert.equal(compileBlock(words, 4080, 8192)!.length, 4, 'stops at the page end');
     words.fill(asm.addi(R.a0, R.a0, 1) | 0, 1100, 1300);
     assert.equal(compileBlock(words, 4400, 8192)!.length, MAX_BLOCK);
+  });
+  it('a block that branches back to its own start loops inside its function, and never past its budget', () => {
+    const words = new Int32Array(1024);
+    const loop = [asm.addi(R.a0, R.a0, 1), asm.addi(R.a1, R.a1, -1), asm.bne(R.a1, R.zero, -8)];
+    loop.forEach((word, at) => { words[at] = word | 0; });
+    const source = compileBlock(words, 0, 4096)!;
+    assert.equal(source.length, 3);
+    assert.match(source.code, /for \(;;\)/);
+    const block = new Function('mulh', 'mulhsu', 'mulhu', 'div', 'divu', 'rem', 'remu', `return function (r, w, h, uh, b, ub, f, budget, out) {\n${source.code}\n};`)() as (...args: unknown[]) => number;
+    const registers = new Int32Array(32);
+    const out = new Int32Array(1);
+    const run = (budget: number): number => block(registers, words, new Int16Array(words.buffer), new Uint16Array(words.buffer), new Int8Array(words.buffer), new Uint8Array(words.buffer), new Uint8Array(1), budget, out);
+    registers[R.a1] = 100;
+    assert.equal(run(10), RAM_BASE | 0, 'three trips fit in 10 instructions, a fourth would not: back at the start');
+    assert.deepEqual([out[0], registers[R.a0], registers[R.a1]], [9, 3, 97]);
+    assert.equal(run(1000), (RAM_BASE + 12) | 0, 'the loop ends: the fall-through pc');
+    assert.deepEqual([out[0], registers[R.a0], registers[R.a1]], [291, 100, 0]);
   });
   it('a machine with the block compiler snapshots and restores into an interpreter machine and back', () => {
     const original = loopingMachine(5, blockCompilerWith({ hotThreshold: 0 }));
