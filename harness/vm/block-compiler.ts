@@ -4,7 +4,7 @@
  * through conditional branches (their taken side leaves) and direct jumps and calls in the page,
  * and loops inside the function when it jumps back to its own start (block-translate.ts says
  * exactly where a trace ends). The instructions it handles are the switch interpreter's fast path
- * plus AMOs, with the same semantics; everything else (and every load, store or AMO that is
+ * plus AMOs and LR/SC, with the same semantics; everything else (and every load, store or AMO that is
  * misaligned or outside RAM: device accesses, faults) runs through `host.step`.
  *
  * Exactness. A block is only entered when the remaining budget covers one whole trace; it loops
@@ -77,7 +77,7 @@ function blockCode(source: string): BlockCode {
   if (code === undefined) {
     compiledFunctions++;
     if (codeCache.size >= CODE_CACHE_LIMIT) codeCache.clear();
-    const factory = new Function(...ALU_NAMES, `return function block(r, w, h, uh, b, ub, f, budget, out) {\n${source}\n};`) as (...alu: unknown[]) => BlockCode;
+    const factory = new Function(...ALU_NAMES, `return function block(r, w, h, uh, b, ub, f, budget, out, s, hart) {\n${source}\n};`) as (...alu: unknown[]) => BlockCode;
     code = factory(...ALU);
     codeCache.set(source, code);
   }
@@ -182,7 +182,7 @@ class BlockCompiler implements Engine {
                 continue;
               }
             }
-            const next = run(registers, words, halfwords, unsignedHalfwords, bytes, unsignedBytes, pageFlags, limit - count, retiredOut);
+            const next = run(registers, words, halfwords, unsignedHalfwords, bytes, unsignedBytes, pageFlags, limit - count, retiredOut, host, hart);
             count += retiredOut[0]!;
             if ((next & 1) === 0) {
               pc = next;

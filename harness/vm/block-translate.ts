@@ -7,7 +7,7 @@
  * function (a side exit) and the fall-through side goes on. A direct jump or call (jal) to the same
  * page goes on at its target, so a call into a short helper and its straight-line code stay in
  * one function with the registers in locals. An indirect jump (jalr), a jal leaving the page or
- * revisiting an instruction, an instruction off the fast path (system, CSR, LR/SC, unknown
+ * revisiting an instruction, an instruction off the fast path (system, CSR, fence.i, unknown
  * encodings), the page end or MAX_BLOCK instructions end the trace.
  *
  * Loops. A branch or jump back to the block's own first instruction does not leave: the body is
@@ -23,10 +23,13 @@
  * the values they were loaded with). A store to the block's own page leaves right after the store
  * (self-modifying code: no stale instruction of this page runs).
  *
- * AMOs are compiled: the engine only runs blocks while no other hart holds an LR reservation, and a
- * hart's own stores do not break its own reservation (execute.ts, storeRam), so an AMO on RAM is a
- * load, an operation and a store with the page marked written.
+ * AMOs and LR/SC are compiled: the engine only runs blocks while no other hart holds an LR
+ * reservation, and a hart's own stores do not break its own reservation (execute.ts, storeRam), so
+ * an AMO on RAM is a load, an operation and a store with the page marked written, and LR/SC only
+ * need the hart's own reservation, which they keep through the host (`s`).
  */
+
+import type { EngineHost, HartState } from './types.ts';
 
 /** Most instructions in one block. */
 export const MAX_BLOCK = 64;
@@ -38,6 +41,7 @@ const PAGE_SHIFT = 12;
 export type BlockCode = (
   registers: Int32Array, words: Int32Array, halfwords: Int16Array, unsignedHalfwords: Uint16Array,
   bytes: Int8Array, unsignedBytes: Uint8Array, pageFlags: Uint8Array, budget: number, out: Int32Array,
+  host: EngineHost, hart: HartState,
 ) => number;
 
 /** Names of the M-extension helpers a block body calls (bound when the function is built). */
@@ -179,8 +183,10 @@ function translateInstruction(translation: Translation, instruction: number, her
       return here + 4;
     }
     case 0x2f >> 2: {
+      if (funct3 !== 2) return undefined;
+      if (instruction >>> 27 === 0x02 || instruction >>> 27 === 0x03) return translateReserved(translation, instruction, here, ramBytes, page) ? here + 4 : undefined;
       const operation = amoExpression(instruction >>> 27, right);
-      if (funct3 !== 2 || operation === undefined) return undefined; // LR/SC and reserved: host.step
+      if (operation === undefined) return undefined;
       translation.use(rs1, rs2);
       lines.push(`o = (${left} ^ 0x80000000) >>> 0;`);
       lines.push(`if (o >= ${ramBytes} || (o & 3) !== 0) ${translation.exit(pc | 1, retired)}`);
@@ -232,6 +238,32 @@ function translateInstruction(translation: Translation, instruction: number, her
     default:
       return undefined;
   }
+}
+
+/**
+ * lr.w and sc.w through the host's reservation (`s` and `hart` in the block function): the same
+ * state the reference executor keeps, so either engine may take over between any two instructions.
+ */
+function translateReserved(translation: Translation, instruction: number, here: number, ramBytes: number, page: number): boolean {
+  const rd = (instruction >>> 7) & 31;
+  const rs1 = (instruction >>> 15) & 31;
+  const rs2 = (instruction >>> 20) & 31;
+  const loadReserved = instruction >>> 27 === 0x02;
+  if (loadReserved && rs2 !== 0) return false;
+  const { lines } = translation;
+  const pc = (here + 0x8000_0000) | 0;
+  translation.use(rs1, rs2);
+  lines.push(`o = (${read(rs1)} ^ 0x80000000) >>> 0;`);
+  lines.push(`if (o >= ${ramBytes} || (o & 3) !== 0) ${translation.exit(pc | 1, translation.length)}`);
+  if (loadReserved) {
+    lines.push('t = w[o >>> 2];', 's.reserveWord(hart, o);');
+    translation.assign(rd, 't');
+    return true;
+  }
+  lines.push(`if (s.takeReservation(hart, o)) { w[o >>> 2] = ${read(rs2)}; f[o >>> ${PAGE_SHIFT}] = ${WRITTEN}; t = 0; } else t = 1;`);
+  translation.assign(rd, 't');
+  lines.push(`if ((o >>> ${PAGE_SHIFT}) === ${page}) ${translation.exit(((pc + 4) | 0) | 1, translation.length + 1)}`);
+  return true;
 }
 
 /** OP-IMM: addi, slti(u), xori, ori, andi, slli, srli, srai. False: not compilable. */
