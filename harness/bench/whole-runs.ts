@@ -3,7 +3,7 @@
  * experiments timed end to end, reported as simulated seconds per wall second and wall
  * nanoseconds per guest instruction, so the cost of everything around the VM (network, trace,
  * checkers, digests, strategies) is tracked beside the VM's MIPS. Outer-runner code: it reads the
- * wall clock.
+ * wall clock and the process's CPU time.
  */
 import { hostEnvironment } from '../cli/files.ts';
 import { runExperiment } from '../runner/experiment.ts';
@@ -29,6 +29,8 @@ export interface WholeRunSpeed {
   /** The fastest and slowest sample: the spread on a shared machine. */
   readonly wallMsMin: number;
   readonly wallMsMax: number;
+  /** Median CPU time of the process (user + system, all its threads) per run: less sensitive than wall time to other load. */
+  readonly cpuMsMedian: number;
   readonly simulatedSecondsPerWallSecond: number;
   readonly wallNsPerInstruction: number;
 }
@@ -44,12 +46,16 @@ export function measureWholeRuns(repeats = 3): WholeRunSpeed[] {
   return WHOLE_RUNS.map((config) => {
     runExperiment(config, hostEnvironment);
     const samples: number[] = [];
+    const cpuSamples: number[] = [];
     let virtualSeconds = 0;
     let instructions = 0;
     for (let index = 0; index < repeats; index++) {
       const start = performance.now();
+      const cpuStart = process.cpuUsage();
       const report = runExperiment(config, hostEnvironment);
       samples.push(performance.now() - start);
+      const cpu = process.cpuUsage(cpuStart);
+      cpuSamples.push((cpu.user + cpu.system) / 1000);
       virtualSeconds = report.virtualSeconds;
       instructions = Object.values(report.instructions).reduce((sum, count) => sum + count, 0);
     }
@@ -61,6 +67,7 @@ export function measureWholeRuns(repeats = 3): WholeRunSpeed[] {
       wallMsMedian: Math.round(wallMs),
       wallMsMin: Math.round(Math.min(...samples)),
       wallMsMax: Math.round(Math.max(...samples)),
+      cpuMsMedian: Math.round(median(cpuSamples)),
       simulatedSecondsPerWallSecond: Number((virtualSeconds / (wallMs / 1000)).toFixed(3)),
       wallNsPerInstruction: instructions === 0 ? 0 : Number(((wallMs * 1e6) / instructions).toFixed(1)),
     };
