@@ -174,8 +174,11 @@ export class VmHost {
 
   private scheduleSlice(atNs: TimeNs): void {
     this.sliceTimer?.cancel();
-    this.sliceTimer = this.sim.timer(Math.max(0, atNs - this.sim.nowNs), () => this.runSlice());
+    this.sliceTimer = this.sim.timer(Math.max(0, atNs - this.sim.nowNs), this.runSliceAction);
   }
+
+  /** `runSlice` as an event action, made once rather than a closure per slice. */
+  private readonly runSliceAction = (): void => this.runSlice();
 
   /** One slice: deliver due inputs, execute up to the next event, hand outputs to the policy. */
   private runSlice(): void {
