@@ -42,7 +42,7 @@ function skipHandler(): Program {
 /**
  * A random program with loops: an outer loop over a body of random ALU, M, load/store (some
  * misaligned, some through a random base: out of RAM or a device), forward branches, jal/jalr,
- * AMOs and LR/SC, and stores of a valid instruction word into the body itself (self-modifying
+ * calls and returns, AMOs and LR/SC, and stores of a valid instruction word into the body itself (self-modifying
  * code).
  */
 function loopingProgram(seed: number): Program {
@@ -77,8 +77,18 @@ function loopingProgram(seed: number): Program {
     else if (choice < 15) body.push(branches[next(branches.length)]!(register(), register(), 4 * (1 + next(Math.min(4, left)))));
     else if (choice < 16) body.push(next(2) === 0 ? asm.lui(register(), next(1 << 20)) : asm.auipc(register(), next(1 << 20)));
     else if (choice < 17 && left > 3) {
-      const skip = next(Math.min(3, left - 2));
-      body.push(asm.auipc(R.t0, 0), asm.jalr(register(), R.t0, 8 + 4 * skip));
+      const link = register();
+      const shape = next(3);
+      if (shape === 0) {
+        // A call and its return: jal into the jalr two words on, which returns over it.
+        body.push(asm.jal(link, 8), asm.jal(R.zero, 8), asm.jalr(R.zero, link, 0));
+      } else if (shape === 1 && left > 6) {
+        // A callee that moves its return address on by one instruction before it returns.
+        body.push(asm.jal(link, 12), asm.addi(R.a0, R.a0, 1), asm.jal(R.zero, 12), asm.addi(link, link, 4), asm.jalr(R.zero, link, 0));
+      } else {
+        const skip = next(Math.min(3, left - 2));
+        body.push(asm.auipc(R.t0, 0), asm.jalr(register(), R.t0, 8 + 4 * skip));
+      }
     } else if (choice < 18) body.push(asm.jal(register(), 4 * (1 + next(Math.min(3, left)))));
     else if (choice < 19) body.push(asm.sw(next(2) === 0 ? R.s4 : R.s5, R.s1, 4 + 4 * next(bodyLength))); // self-modifying
     else {
@@ -426,7 +436,7 @@ describe('block compiler: blocks', () => {
     assert.equal(compileBlock(words, 64, 8192)!.length, 1, 'LR is compiled (the rest of the page is empty)');
     put(20, [asm.amoaddW(R.a0, R.a1, R.s0), asm.jal(R.ra, 16), asm.addi(R.a2, R.a2, 1)]);
     put(25, [asm.addi(R.a3, R.a3, 1), asm.jalr(R.zero, R.ra, 0)]);
-    assert.equal(compileBlock(words, 80, 8192)!.length, 4, 'an AMO, then a call followed into its callee, up to its return');
+    assert.equal(compileBlock(words, 80, 8192)!.length, 5, 'an AMO, a call followed into its callee, and its return followed back to the instruction after the call');
     put(30, [asm.addi(R.a0, R.a0, 1), asm.jal(R.zero, -4)]);
     assert.equal(compileBlock(words, 124, 8192)!.length, 2, 'the jal, the addi it jumps to, then the jal again: a revisited instruction ends the trace');
     put(1020, [asm.addi(R.a0, R.a0, 1), asm.addi(R.a0, R.a0, 1), asm.addi(R.a0, R.a0, 1), asm.addi(R.a0, R.a0, 1), asm.addi(R.a0, R.a0, 1)]);

@@ -6,7 +6,8 @@
  * the guest's likely control flow. A conditional branch does not end it: the taken side leaves the
  * function (a side exit) and the fall-through side goes on. A direct jump or call (jal) to the same
  * page goes on at its target, so a call into a short helper and its straight-line code stay in
- * one function with the registers in locals. An indirect jump (jalr), a jal leaving the page or
+ * one function with the registers in locals; so does the return (jalr) from such a call, whose
+ * target the trace knows. Any other indirect jump (jalr), a jal leaving the page or
  * revisiting an instruction, an instruction off the fast path (system, CSR, fence.i, unknown
  * encodings), the page end or MAX_BLOCK instructions end the trace.
  *
@@ -87,8 +88,15 @@ class Translation {
     for (const index of indexes) if (index !== 0) this.used.add(index);
   }
 
+  /**
+   * Registers whose value is known while translating: return addresses set by a jal of this trace
+   * and not overwritten since, so that the matching `jalr` (ret) is a direct jump.
+   */
+  readonly known = new Map<number, number>();
+
   assign(rd: number, expression: string): void {
     if (rd === 0) return;
+    this.known.delete(rd);
     this.use(rd);
     this.written.add(rd);
     this.lines.push(`x${rd} = ${expression};`);
@@ -210,6 +218,7 @@ function translateInstruction(translation: Translation, instruction: number, her
         ((instruction >> 11) & ~0xfffff) | (instruction & 0xff000) | ((instruction >>> 9) & 0x800) | ((instruction >>> 20) & 0x7fe);
       if ((immediate & 2) !== 0) return undefined;
       translation.assign(rd, `${next}`);
+      if (rd !== 0) translation.known.set(rd, next);
       const target = (pc + immediate) | 0;
       const targetOffset = (target ^ 0x8000_0000) >>> 0;
       // Follow a jump or call within the page (the caller's loop stops at a revisited offset).
@@ -219,6 +228,17 @@ function translateInstruction(translation: Translation, instruction: number, her
     }
     case 0x67 >> 2: {
       if (funct3 !== 0) return undefined;
+      const returnAddress = translation.known.get(rs1);
+      if (returnAddress !== undefined && ((returnAddress + (instruction >> 20)) & 2) === 0) {
+        // A return to a call of this trace: the target is known, so it is a direct jump.
+        const target = (returnAddress + (instruction >> 20)) & -2;
+        translation.assign(rd, `${next}`);
+        if (rd !== 0) translation.known.set(rd, next);
+        const targetOffset = (target ^ 0x8000_0000) >>> 0;
+        if (target !== translation.startPc && targetOffset >>> PAGE_SHIFT === page && targetOffset < ramBytes) return targetOffset;
+        lines.push(translation.transfer(target, retired + 1));
+        return 'end';
+      }
       translation.use(rs1);
       lines.push(`t = (${left} + ${instruction >> 20}) & -2;`);
       lines.push(`if ((t & 2) !== 0) ${translation.exit(pc | 1, retired)}`);
