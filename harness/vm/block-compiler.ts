@@ -134,6 +134,11 @@ class BlockCompiler implements Engine {
     this.invalidations = new Uint32Array(pageCount);
   }
 
+  /**
+   * The dispatch loop: one function past the screen-length rule, as in the interpreter, because V8
+   * keeps pc, count and the RAM views in registers only within a single function, and this loop
+   * runs once per block.
+   */
   execute(hart: HartState, limit: number): Stop {
     const host = this.host;
     // Other harts' reservations cannot appear while this hart runs; stores must break them.

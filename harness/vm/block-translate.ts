@@ -149,27 +149,70 @@ export function compileBlock(words: Int32Array, offset: number, ramBytes: number
   return { code: `${header}\n${body}`, length };
 }
 
+/** What the translator knows of the instruction at RAM offset `here`: its fields and addresses. */
+interface Decoded {
+  readonly instruction: number;
+  readonly here: number;
+  readonly pc: number;
+  readonly next: number;
+  readonly rd: number;
+  readonly rs1: number;
+  readonly rs2: number;
+  readonly funct3: number;
+  readonly funct7: number;
+  readonly ramBytes: number;
+  readonly page: number;
+}
+
+/** Where a trace goes after an instruction: the RAM offset it goes on at, 'end', or not compilable. */
+type Step = number | 'end' | undefined;
+
 /**
  * Translates the instruction at RAM offset `here` (the trace's `translation.length`-th): the RAM
  * offset the trace goes on at, 'end' when this instruction ends it, undefined when it is not
- * compilable (the trace ends before it). One switch on the opcode, as in the interpreter.
+ * compilable (the trace ends before it).
  */
-function translateInstruction(translation: Translation, instruction: number, here: number, ramBytes: number, page: number): number | 'end' | undefined {
-  const { lines } = translation;
-  const retired = translation.length;
-  const pc = (here + 0x8000_0000) | 0;
-  const next = (pc + 4) | 0;
-  const rd = (instruction >>> 7) & 31;
-  const rs1 = (instruction >>> 15) & 31;
-  const rs2 = (instruction >>> 20) & 31;
-  const funct3 = (instruction >>> 12) & 7;
-  const funct7 = instruction >>> 25;
-  const left = read(rs1);
-  const right = read(rs2);
+function translateInstruction(translation: Translation, instruction: number, here: number, ramBytes: number, page: number): Step {
   if ((instruction & 3) !== 3) return undefined;
+  const pc = (here + 0x8000_0000) | 0;
+  const decoded: Decoded = {
+    instruction, here, pc, next: (pc + 4) | 0, rd: (instruction >>> 7) & 31, rs1: (instruction >>> 15) & 31, rs2: (instruction >>> 20) & 31,
+    funct3: (instruction >>> 12) & 7, funct7: instruction >>> 25, ramBytes, page,
+  };
+  const { rd, rs1, rs2, funct3, funct7 } = decoded;
   switch ((instruction >>> 2) & 31) {
     case 0x13 >> 2: return translateImmediate(translation, instruction, rd, rs1, funct3, funct7) ? here + 4 : undefined;
     case 0x33 >> 2: return translateRegister(translation, rd, rs1, rs2, funct3, funct7) ? here + 4 : undefined;
+    case 0x03 >> 2:
+    case 0x23 >> 2:
+    case 0x2f >> 2:
+      return translateMemory(translation, decoded);
+    case 0x63 >> 2:
+    case 0x6f >> 2:
+    case 0x67 >> 2:
+      return translateControl(translation, decoded);
+    case 0x37 >> 2:
+      translation.assign(rd, `${instruction & 0xffff_f000}`);
+      return here + 4;
+    case 0x17 >> 2:
+      translation.assign(rd, `${(pc + (instruction & 0xffff_f000)) | 0}`);
+      return here + 4;
+    case 0x0f >> 2:
+      // fence orders nothing here; fence.i goes to the reference executor (a no-op there too).
+      return funct3 === 0 ? here + 4 : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Loads, stores and atomics: an RAM access with its bounds and alignment check, or an exit. */
+function translateMemory(translation: Translation, decoded: Decoded): Step {
+  const { instruction, here, pc, next, rd, rs1, rs2, funct3, ramBytes, page } = decoded;
+  const { lines } = translation;
+  const retired = translation.length;
+  const left = read(rs1);
+  const right = read(rs2);
+  switch ((instruction >>> 2) & 31) {
     case 0x03 >> 2: {
       const alignment = [0, 1, 3, 0, 0, 1][funct3];
       if (alignment === undefined || funct3 === 3) return undefined;
@@ -190,7 +233,7 @@ function translateInstruction(translation: Translation, instruction: number, her
       lines.push(`if ((o >>> ${PAGE_SHIFT}) === ${page}) ${translation.exit(next | 1, retired + 1)}`);
       return here + 4;
     }
-    case 0x2f >> 2: {
+    default: {
       if (funct3 !== 2) return undefined;
       if (instruction >>> 27 === 0x02 || instruction >>> 27 === 0x03) return translateReserved(translation, instruction, here, ramBytes, page) ? here + 4 : undefined;
       const operation = amoExpression(instruction >>> 27, right);
@@ -203,6 +246,26 @@ function translateInstruction(translation: Translation, instruction: number, her
       lines.push(`if ((o >>> ${PAGE_SHIFT}) === ${page}) ${translation.exit(next | 1, retired + 1)}`);
       return here + 4;
     }
+  }
+}
+
+/** Where a jump to `target` goes on: in this trace when it stays in the page, else out of the block. */
+function jumpTo(translation: Translation, target: number, decoded: Decoded): Step {
+  const targetOffset = (target ^ 0x8000_0000) >>> 0;
+  // The caller's loop stops at a revisited offset.
+  if (target !== translation.startPc && targetOffset >>> PAGE_SHIFT === decoded.page && targetOffset < decoded.ramBytes) return targetOffset;
+  translation.lines.push(translation.transfer(target, translation.length + 1));
+  return 'end';
+}
+
+/** Branches (a side exit or a loop), jal (followed in the page) and jalr (a known return, or the end). */
+function translateControl(translation: Translation, decoded: Decoded): Step {
+  const { instruction, here, pc, next, rd, rs1, rs2, funct3 } = decoded;
+  const { lines } = translation;
+  const retired = translation.length;
+  const left = read(rs1);
+  const right = read(rs2);
+  switch ((instruction >>> 2) & 31) {
     case 0x63 >> 2: {
       const immediate =
         ((instruction >> 19) & ~0xfff) | ((instruction << 4) & 0x800) | ((instruction >>> 20) & 0x7e0) | ((instruction >>> 7) & 0x1e);
@@ -219,14 +282,9 @@ function translateInstruction(translation: Translation, instruction: number, her
       if ((immediate & 2) !== 0) return undefined;
       translation.assign(rd, `${next}`);
       if (rd !== 0) translation.known.set(rd, next);
-      const target = (pc + immediate) | 0;
-      const targetOffset = (target ^ 0x8000_0000) >>> 0;
-      // Follow a jump or call within the page (the caller's loop stops at a revisited offset).
-      if (target !== translation.startPc && targetOffset >>> PAGE_SHIFT === page && targetOffset < ramBytes) return targetOffset;
-      lines.push(translation.transfer(target, retired + 1));
-      return 'end';
+      return jumpTo(translation, (pc + immediate) | 0, decoded);
     }
-    case 0x67 >> 2: {
+    default: {
       if (funct3 !== 0) return undefined;
       const returnAddress = translation.known.get(rs1);
       if (returnAddress !== undefined && ((returnAddress + (instruction >> 20)) & 2) === 0) {
@@ -234,10 +292,7 @@ function translateInstruction(translation: Translation, instruction: number, her
         const target = (returnAddress + (instruction >> 20)) & -2;
         translation.assign(rd, `${next}`);
         if (rd !== 0) translation.known.set(rd, next);
-        const targetOffset = (target ^ 0x8000_0000) >>> 0;
-        if (target !== translation.startPc && targetOffset >>> PAGE_SHIFT === page && targetOffset < ramBytes) return targetOffset;
-        lines.push(translation.transfer(target, retired + 1));
-        return 'end';
+        return jumpTo(translation, target, decoded);
       }
       translation.use(rs1);
       lines.push(`t = (${left} + ${instruction >> 20}) & -2;`);
@@ -246,17 +301,6 @@ function translateInstruction(translation: Translation, instruction: number, her
       lines.push(translation.exit('t', retired + 1));
       return 'end';
     }
-    case 0x37 >> 2:
-      translation.assign(rd, `${instruction & 0xffff_f000}`);
-      return here + 4;
-    case 0x17 >> 2:
-      translation.assign(rd, `${(pc + (instruction & 0xffff_f000)) | 0}`);
-      return here + 4;
-    case 0x0f >> 2:
-      // fence orders nothing here; fence.i goes to the reference executor (a no-op there too).
-      return funct3 === 0 ? here + 4 : undefined;
-    default:
-      return undefined;
   }
 }
 
