@@ -282,6 +282,21 @@ describe('block compiler: self-modifying code', () => {
     machine.run(1000);
     assert.equal(machine.register(0, R.a0), 20 * 1 + 20 * 7);
   });
+  it('machines share block tables only for pages with the same words: a second machine with one instruction patched before it runs gets its own code', () => {
+    const program = (): Machine => withFunction(createBlockCompiler);
+    const warm = program();
+    warm.run(1000); // compiles the function page's blocks into the process-wide tables
+    const patch = new Uint8Array(new Uint32Array([asm.addi(R.a0, R.a0, 1000)]).buffer);
+    const patched = program();
+    patched.writeMemory(RAM_BASE + 0x2004, patch);
+    const reference = withFunction(createReferenceEngine);
+    reference.writeMemory(RAM_BASE + 0x2004, patch);
+    assert.deepEqual(patched.run(1000), reference.run(1000));
+    assert.equal(patched.digest(), reference.digest());
+    const same = program();
+    assert.deepEqual(same.run(1000), withFunction(createReferenceEngine).run(1000), 'the unpatched copy reuses the tables and agrees');
+    assert.equal(same.digest(), warm.digest());
+  });
   it('host writes (writeMemory) between runs invalidate compiled code', () => {
     agree(withFunction, (machine) => {
       const first = machine.run(50);

@@ -86,6 +86,55 @@ function blockCode(source: string): BlockCode {
 
 const NOT_COMPILED = new Block(0, '');
 
+function emptyBlockTable(): Block[] {
+  return new Array<Block | undefined>(WORDS_PER_PAGE).fill(undefined) as Block[];
+}
+
+/**
+ * Block tables shared by every machine in the process whose page holds the same words: a backup,
+ * a spare and a restored machine boot from the same image, so they reuse the blocks (translated,
+ * counted hot, compiled) of the first. A table is keyed by RAM size and page and kept with a copy
+ * of the words it was made for; a machine takes it only when its page holds exactly those words.
+ * That is exact: every block in a table was translated by some machine from a page equal to the
+ * copy (a machine adds blocks only while its own copy of the page is unwritten since it took the
+ * table, PAGE_CODE), and each machine still drops the table at its first write to the page.
+ */
+interface SharedTable {
+  readonly words: Int32Array;
+  readonly blocks: Block[];
+}
+const sharedTables = new Map<number, SharedTable[]>();
+/** Tables kept per page (pages whose code changes keep a few versions), and in all. */
+const TABLES_PER_PAGE = 4;
+const SHARED_TABLE_LIMIT = 20_000;
+let sharedTableCount = 0;
+
+function sharedBlockTable(words: Int32Array, page: number, ramBytes: number): Block[] {
+  const key = (ramBytes >>> PAGE_SHIFT) * 0x8_0000 + page;
+  const start = page * WORDS_PER_PAGE;
+  let tables = sharedTables.get(key);
+  if (tables !== undefined) {
+    for (const table of tables) if (sameWords(table.words, words, start)) return table.blocks;
+  } else {
+    if (sharedTableCount >= SHARED_TABLE_LIMIT) {
+      sharedTables.clear();
+      sharedTableCount = 0;
+    }
+    tables = [];
+    sharedTables.set(key, tables);
+  }
+  const table = { words: words.slice(start, start + WORDS_PER_PAGE), blocks: emptyBlockTable() };
+  if (tables.length >= TABLES_PER_PAGE) tables.shift();
+  else sharedTableCount++;
+  tables.push(table);
+  return table.blocks;
+}
+
+function sameWords(copy: Int32Array, words: Int32Array, start: number): boolean {
+  for (let index = 0; index < WORDS_PER_PAGE; index++) if (copy[index] !== words[start + index]) return false;
+  return true;
+}
+
 /**
  * Times a block is reached (and run by the interpreter) before it is compiled: cold code (start-up,
  * error paths) is not worth a `new Function` and V8's tiering. A block whose function already
@@ -228,7 +277,7 @@ class BlockCompiler implements Engine {
       return undefined;
     }
     if (this.invalidations[page]! > THRASH_LIMIT) return undefined;
-    const blocks = new Array<Block | undefined>(WORDS_PER_PAGE).fill(undefined) as Block[];
+    const blocks = this.shareCode ? sharedBlockTable(this.host.words, page, this.host.ramBytes) : emptyBlockTable();
     this.pages[page] = blocks;
     this.host.pageFlags[page]! |= PAGE_CODE;
     return blocks;
