@@ -2,7 +2,7 @@
  * `npm run bench:micro`: wall-clock microbenchmarks of the hot paths (event queue, network, VM
  * interpreter), with tinybench. Reports medians; these numbers depend on the machine and its load,
  * so they are printed, not committed. Usage: npm run bench:micro [-- --time MS] [-- --filter TEXT] [-- --json]
- * (`--filter guest` measures only whole guest programs against qemu-riscv32)
+ * (`--filter guest` measures only whole guest programs against qemu-riscv32; `--filter whole` only whole runs)
  */
 import { Bench } from 'tinybench';
 import { registerCheckBenchmarks } from '../check/check.bench.ts';
@@ -14,6 +14,7 @@ import { workUnits } from './units.ts';
 import { ConfigError } from '../errors.ts';
 import { createProgress } from '../cli/progress.ts';
 import { parseCount, parseFlags } from './flags.ts';
+import { measureWholeRuns } from './whole-runs.ts';
 
 function usage(): string {
   return [
@@ -76,13 +77,18 @@ const rows = bench.tasks.map((task) => {
   };
 });
 const guests = values.filter === '' || 'guest'.includes(values.filter) || values.filter.includes('qemu') ? measureGuestSpeeds() : [];
+const wholeRuns = values.filter === '' || values.filter.includes('whole') ? measureWholeRuns() : [];
 if (values.json) {
-  console.log(JSON.stringify({ tasks: rows, guests }, null, 2));
+  console.log(JSON.stringify({ tasks: rows, guests, wholeRuns }, null, 2));
 } else {
   console.table(rows);
   if (guests.length > 0) {
     console.log('guest programs, ftbench VM vs qemu-riscv32 (qemu start-up subtracted; null: qemu-riscv32 not installed, or the program ran too briefly under it to time)');
     console.table(guests);
+  }
+  if (wholeRuns.length > 0) {
+    console.log('whole runs (wall time, medians of 3 after a warm-up)');
+    console.table(wholeRuns);
   }
 }
 

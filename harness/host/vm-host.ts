@@ -195,13 +195,17 @@ export class VmHost {
 
   private scheduleSlice(atNs: TimeNs): void {
     this.sliceTimer?.cancel();
-    this.sliceTimer = this.sim.timer(Math.max(0, atNs - this.sim.nowNs), () => this.scoped(() => this.runSlice()));
+    this.sliceTimer = this.sim.timer(Math.max(0, atNs - this.sim.nowNs), this.runSliceAction);
   }
 
   private scoped(action: () => void): void {
     if (this.options.inScope === undefined) return action();
     this.options.inScope(action);
   }
+
+  /** `runSlice` as an event action (in the host's declaration scope), made once rather than closures per slice. */
+  private readonly runSliceUnscoped = (): void => this.runSlice();
+  private readonly runSliceAction = (): void => this.scoped(this.runSliceUnscoped);
 
   /** One slice: deliver due inputs, execute up to the next event, hand outputs to the policy. */
   private runSlice(): void {

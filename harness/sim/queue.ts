@@ -5,13 +5,14 @@ import type { EventAction, TimeNs } from './types.ts';
  * times run in the order they were scheduled. It is the hottest structure of every run, so it keeps
  * its entries in parallel arrays (no object per event) and sifts with a hole instead of swaps.
  *
- * The queue itself has no cancellation: `Simulation.timer` wraps an action in a handle that turns
- * it into a no-op, which keeps both `push` and `pop` free of bookkeeping.
+ * The queue itself has no cancellation: `Simulation.timer` queues a handle whose cancellation turns
+ * it into a no-op, which keeps both `push` and `pop` free of bookkeeping. Entries are actions by
+ * default; the simulation also queues those handles directly (`Entry`), to save a closure per timer.
  */
-export class EventQueue {
+export class EventQueue<Entry = EventAction> {
   private times: TimeNs[] = [];
   private sequences: number[] = [];
-  private actions: EventAction[] = [];
+  private actions: Entry[] = [];
   private nextSequence = 0;
 
   /** Entries waiting to run. */
@@ -20,7 +21,7 @@ export class EventQueue {
   }
 
   /** Adds an action at `timeNs`; returns its insertion sequence number. */
-  push(timeNs: TimeNs, action: EventAction): number {
+  push(timeNs: TimeNs, action: Entry): number {
     const sequence = this.nextSequence++;
     const times = this.times;
     const sequences = this.sequences;
@@ -50,7 +51,7 @@ export class EventQueue {
    * Removes the earliest entry and returns its action; `peekTime()` must have been called
    * first and returned a time (the run loop always does), so there is an entry to take.
    */
-  popAction(): EventAction {
+  popAction(): Entry {
     const action = this.actions[0];
     if (action === undefined) throw new Error('EventQueue.popAction on an empty queue');
     this.removeTop();

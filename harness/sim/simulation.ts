@@ -11,24 +11,29 @@ export interface SimulationOptions {
   readonly trace?: TraceMode;
 }
 
-/** A cancellable scheduled action (heartbeat timeouts, retransmissions, checkpoint epochs). */
+/**
+ * A cancellable scheduled action (heartbeat timeouts, retransmissions, checkpoint epochs). The
+ * event queue holds the timer itself, not a closure around it, and cancelling drops the action,
+ * so a cancelled timer waiting in the queue keeps nothing else alive.
+ */
 export class Timer {
-  private live = true;
+  constructor(private action: EventAction | undefined) {}
 
   /** True until the timer fires or is cancelled. */
   get pending(): boolean {
-    return this.live;
+    return this.action !== undefined;
   }
 
   /** Stops the action from running; harmless if it already ran. */
   cancel(): void {
-    this.live = false;
+    this.action = undefined;
   }
 
   /** @internal run by the event queue */
-  fire(action: EventAction): void {
-    if (!this.live) return;
-    this.live = false;
+  fire(): void {
+    const action = this.action;
+    if (action === undefined) return;
+    this.action = undefined;
     action();
   }
 }
@@ -39,7 +44,7 @@ export class Timer {
  * a simulation reads the wall clock: time moves only when the run loop takes the next event.
  */
 export class Simulation {
-  private readonly queue = new EventQueue();
+  private readonly queue = new EventQueue<EventAction | Timer>();
   private currentNs: TimeNs = 0;
   private stopRequested = false;
   private totalEvents = 0;
@@ -102,8 +107,8 @@ export class Simulation {
 
   /** Like `schedule`, but returns a handle that can cancel the action. */
   timer(delayNs: TimeNs, action: EventAction): Timer {
-    const timer = new Timer();
-    this.queue.push(this.currentNs + checkDelay(delayNs), () => timer.fire(action));
+    const timer = new Timer(action);
+    this.queue.push(this.currentNs + checkDelay(delayNs), timer);
     return timer;
   }
 
@@ -131,9 +136,10 @@ export class Simulation {
         return this.finish('max-time', eventsRun);
       }
       this.currentNs = timeNs;
-      const action = queue.popAction();
+      const entry = queue.popAction();
       eventsRun++;
-      action();
+      if (entry instanceof Timer) entry.fire();
+      else entry();
       if (this.stopRequested) return this.finish('stopped', eventsRun);
     }
   }

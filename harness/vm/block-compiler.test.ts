@@ -42,7 +42,8 @@ function skipHandler(): Program {
 /**
  * A random program with loops: an outer loop over a body of random ALU, M, load/store (some
  * misaligned, some through a random base: out of RAM or a device), forward branches, jal/jalr,
- * and stores of a valid instruction word into the body itself (self-modifying code).
+ * calls and returns, AMOs and LR/SC, and stores of a valid instruction word into the body itself (self-modifying
+ * code).
  */
 function loopingProgram(seed: number): Program {
   const next = random(seed);
@@ -61,6 +62,7 @@ function loopingProgram(seed: number): Program {
   const loads = [asm.lb, asm.lh, asm.lw, asm.lbu, asm.lhu];
   const stores = [asm.sb, asm.sh, asm.sw];
   const branches = [asm.beq, asm.bne, asm.blt, asm.bge, asm.bltu, asm.bgeu];
+  const amos = [asm.amoswapW, asm.amoaddW, asm.amoxorW, asm.amoandW, asm.amoorW, asm.amominW, asm.amomaxW, asm.amominuW, asm.amomaxuW];
   const bodyLength = 40 + next(60);
   const body: number[] = [];
   while (body.length < bodyLength) {
@@ -75,11 +77,31 @@ function loopingProgram(seed: number): Program {
     else if (choice < 15) body.push(branches[next(branches.length)]!(register(), register(), 4 * (1 + next(Math.min(4, left)))));
     else if (choice < 16) body.push(next(2) === 0 ? asm.lui(register(), next(1 << 20)) : asm.auipc(register(), next(1 << 20)));
     else if (choice < 17 && left > 3) {
-      const skip = next(Math.min(3, left - 2));
-      body.push(asm.auipc(R.t0, 0), asm.jalr(register(), R.t0, 8 + 4 * skip));
+      const link = register();
+      const shape = next(3);
+      if (shape === 0) {
+        // A call and its return: jal into the jalr two words on, which returns over it.
+        body.push(asm.jal(link, 8), asm.jal(R.zero, 8), asm.jalr(R.zero, link, 0));
+      } else if (shape === 1 && left > 6) {
+        // A callee that moves its return address on by one instruction before it returns.
+        body.push(asm.jal(link, 12), asm.addi(R.a0, R.a0, 1), asm.jal(R.zero, 12), asm.addi(link, link, 4), asm.jalr(R.zero, link, 0));
+      } else {
+        const skip = next(Math.min(3, left - 2));
+        body.push(asm.auipc(R.t0, 0), asm.jalr(register(), R.t0, 8 + 4 * skip));
+      }
     } else if (choice < 18) body.push(asm.jal(register(), 4 * (1 + next(Math.min(3, left)))));
     else if (choice < 19) body.push(asm.sw(next(2) === 0 ? R.s4 : R.s5, R.s1, 4 + 4 * next(bodyLength))); // self-modifying
-    else body.push(next(4) === 0 ? asm.fenceI() : asm.lw(register(), R.s0, 4 * next(16)));
+    else {
+      // Atomics: mostly on the aligned data word at s0, sometimes through a random register
+      // (misaligned, outside RAM or a device: a trap the handler skips).
+      const pick = next(8);
+      const base = next(4) === 0 ? register() : R.s0;
+      if (pick === 0) body.push(asm.fenceI());
+      else if (pick < 3) body.push(amos[next(amos.length)]!(register(), register(), base));
+      else if (pick === 3) body.push(asm.lrW(register(), base));
+      else if (pick === 4) body.push(asm.scW(register(), register(), base));
+      else body.push(asm.lw(register(), R.s0, 4 * next(16)));
+    }
   }
   program.emit(body.slice(0, bodyLength));
   program.emit(asm.addi(R.s2, R.s2, -1)).to('body', (offset) => asm.bne(R.s2, R.zero, offset));
@@ -260,6 +282,21 @@ describe('block compiler: self-modifying code', () => {
     machine.run(1000);
     assert.equal(machine.register(0, R.a0), 20 * 1 + 20 * 7);
   });
+  it('machines share block tables only for pages with the same words: a second machine with one instruction patched before it runs gets its own code', () => {
+    const program = (): Machine => withFunction(createBlockCompiler);
+    const warm = program();
+    warm.run(1000); // compiles the function page's blocks into the process-wide tables
+    const patch = new Uint8Array(new Uint32Array([asm.addi(R.a0, R.a0, 1000)]).buffer);
+    const patched = program();
+    patched.writeMemory(RAM_BASE + 0x2004, patch);
+    const reference = withFunction(createReferenceEngine);
+    reference.writeMemory(RAM_BASE + 0x2004, patch);
+    assert.deepEqual(patched.run(1000), reference.run(1000));
+    assert.equal(patched.digest(), reference.digest());
+    const same = program();
+    assert.deepEqual(same.run(1000), withFunction(createReferenceEngine).run(1000), 'the unpatched copy reuses the tables and agrees');
+    assert.equal(same.digest(), warm.digest());
+  });
   it('host writes (writeMemory) between runs invalidate compiled code', () => {
     agree(withFunction, (machine) => {
       const first = machine.run(50);
@@ -402,18 +439,42 @@ describe('block compiler: interrupts land at exact instruction counts', () => {
 });
 
 describe('block compiler: blocks', () => {
-  it('a block ends at its first control transfer, before a system instruction, at the page end and at MAX_BLOCK', () => {
+  it('a trace goes on through a branch\'s fall-through and a jal in the page; it ends at a jalr, before a system instruction, at the page end and at MAX_BLOCK', () => {
     const words = new Int32Array(2048);
     const put = (index: number, list: number[]): void => list.forEach((word, at) => { words[index + at] = word | 0; });
-    put(0, [asm.addi(R.a0, R.a0, 1), asm.add(R.a1, R.a0, R.a0), asm.beq(R.a0, R.a1, 8), asm.addi(R.a0, R.a0, 1)]);
-    assert.equal(compileBlock(words, 0, 8192)!.length, 3);
+    put(0, [asm.addi(R.a0, R.a0, 1), asm.add(R.a1, R.a0, R.a0), asm.beq(R.a0, R.a1, 8), asm.addi(R.a0, R.a0, 1), asm.jalr(R.zero, R.ra, 0), asm.addi(R.a0, R.a0, 1)]);
+    assert.equal(compileBlock(words, 0, 8192)!.length, 5, 'through the beq, up to and including the jalr');
     put(8, [asm.addi(R.a0, R.a0, 1), asm.csrrs(R.a0, 0x300, R.zero)]);
     assert.equal(compileBlock(words, 32, 8192)!.length, 1);
     assert.equal(compileBlock(words, 36, 8192), undefined, 'a CSR instruction is not compiled');
+    put(16, [asm.lrW(R.a0, R.s0)]);
+    assert.equal(compileBlock(words, 64, 8192)!.length, 1, 'LR is compiled (the rest of the page is empty)');
+    put(20, [asm.amoaddW(R.a0, R.a1, R.s0), asm.jal(R.ra, 16), asm.addi(R.a2, R.a2, 1)]);
+    put(25, [asm.addi(R.a3, R.a3, 1), asm.jalr(R.zero, R.ra, 0)]);
+    assert.equal(compileBlock(words, 80, 8192)!.length, 5, 'an AMO, a call followed into its callee, and its return followed back to the instruction after the call');
+    put(30, [asm.addi(R.a0, R.a0, 1), asm.jal(R.zero, -4)]);
+    assert.equal(compileBlock(words, 124, 8192)!.length, 2, 'the jal, the addi it jumps to, then the jal again: a revisited instruction ends the trace');
     put(1020, [asm.addi(R.a0, R.a0, 1), asm.addi(R.a0, R.a0, 1), asm.addi(R.a0, R.a0, 1), asm.addi(R.a0, R.a0, 1), asm.addi(R.a0, R.a0, 1)]);
     assert.equal(compileBlock(words, 4080, 8192)!.length, 4, 'stops at the page end');
     words.fill(asm.addi(R.a0, R.a0, 1) | 0, 1100, 1300);
     assert.equal(compileBlock(words, 4400, 8192)!.length, MAX_BLOCK);
+  });
+  it('a block that branches back to its own start loops inside its function, and never past its budget', () => {
+    const words = new Int32Array(1024);
+    const loop = [asm.addi(R.a0, R.a0, 1), asm.addi(R.a1, R.a1, -1), asm.bne(R.a1, R.zero, -8)];
+    loop.forEach((word, at) => { words[at] = word | 0; });
+    const source = compileBlock(words, 0, 4096)!;
+    assert.equal(source.length, 3);
+    assert.match(source.code, /for \(;;\)/);
+    const block = new Function('mulh', 'mulhsu', 'mulhu', 'div', 'divu', 'rem', 'remu', `return function (r, w, h, uh, b, ub, f, budget, out) {\n${source.code}\n};`)() as (...args: unknown[]) => number;
+    const registers = new Int32Array(32);
+    const out = new Int32Array(1);
+    const run = (budget: number): number => block(registers, words, new Int16Array(words.buffer), new Uint16Array(words.buffer), new Int8Array(words.buffer), new Uint8Array(words.buffer), new Uint8Array(1), budget, out);
+    registers[R.a1] = 100;
+    assert.equal(run(10), RAM_BASE | 0, 'three trips fit in 10 instructions, a fourth would not: back at the start');
+    assert.deepEqual([out[0], registers[R.a0], registers[R.a1]], [9, 3, 97]);
+    assert.equal(run(1000), (RAM_BASE + 12) | 0, 'the loop ends: the fall-through pc');
+    assert.deepEqual([out[0], registers[R.a0], registers[R.a1]], [291, 100, 0]);
   });
   it('a machine with the block compiler snapshots and restores into an interpreter machine and back', () => {
     const original = loopingMachine(5, blockCompilerWith({ hotThreshold: 0 }));

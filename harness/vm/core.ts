@@ -216,6 +216,17 @@ export class MachineCore implements DeviceHost, EngineHost, CsrContext {
     hart.reservation = -1;
   }
 
+  reserveWord(hart: HartState, offset: number): void {
+    this.reserve(this.harts[hart.index]!, offset);
+  }
+
+  takeReservation(hart: HartState, offset: number): boolean {
+    const state = this.harts[hart.index]!;
+    const success = state.reservation === offset;
+    this.dropReservation(state);
+    return success;
+  }
+
   othersHoldReservations(hart: HartState): boolean {
     return this.reservationsHeld > (this.harts[hart.index]!.reservation >= 0 ? 1 : 0);
   }

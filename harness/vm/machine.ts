@@ -21,6 +21,7 @@
 import { MachineCore } from './core.ts';
 import { createBlockCompiler } from './block-compiler.ts';
 import { Memory, ramOffset } from './memory.ts';
+import { Hash64 } from './hash.ts';
 import { RAM_BASE, RAM_DEFAULT_SIZE } from './memory-map.ts';
 import { machineDigest, restoreMachine, snapshotMachine } from './snapshot.ts';
 import { STOP_FAULT, STOP_HALT, STOP_LIMIT, STOP_OUTPUT } from './stop.ts';
@@ -170,6 +171,13 @@ export class Machine {
     const offset = ramOffset(address, length, this.core.ramBytes);
     if (offset < 0) throw new RangeError(`${length} bytes at 0x${(address >>> 0).toString(16)} are not all in RAM`);
     return this.core.memory.read(offset, length);
+  }
+
+  /** Mixes the RAM bytes at a guest address into `hash`, through the per-page hash cache. */
+  hashMemoryInto(hash: Hash64, address: number, length: number): void {
+    const offset = ramOffset(address, length, this.core.ramBytes);
+    if (offset < 0) throw new RangeError(`${length} bytes at 0x${(address >>> 0).toString(16)} are not all in RAM`);
+    this.core.memory.hashRangeInto(hash, offset, length);
   }
 
   register(hart: number, index: number): number {

@@ -114,6 +114,43 @@ export class Memory {
     }
   }
 
+  /**
+   * Mixes the contents of [offset, offset+length) into `hash`: whole pages through their cached
+   * hashes (so only pages written since they were last hashed are read again, which keeps a state
+   * digest at every sync point cheap for megabytes of state), the partial pages at either end
+   * word by word and byte by byte. Equal contents give equal hashes whatever the page flags.
+   */
+  hashRangeInto(hash: Hash64, offset: number, length: number): void {
+    if (!(offset >= 0 && length >= 0 && offset + length <= this.ramBytes)) {
+      throw new RangeError(`RAM range of ${length} bytes at offset ${offset} is outside RAM`);
+    }
+    hash.word(length);
+    const end = offset + length;
+    let at = offset;
+    while (at < end) {
+      const page = at >>> PAGE_SHIFT;
+      const pageStart = page << PAGE_SHIFT;
+      const pageEnd = Math.min(end, pageStart + PAGE_SIZE);
+      if (at === pageStart && pageEnd === pageStart + PAGE_SIZE) {
+        this.refreshPageHash(page);
+        hash.word(this.pageHashes[2 * page]!).word(this.pageHashes[2 * page + 1]!);
+      } else {
+        this.hashPiece(hash, at, pageEnd);
+      }
+      at = pageEnd;
+    }
+  }
+
+  /** Part of one page: its aligned words, then its leading and trailing odd bytes. */
+  private hashPiece(hash: Hash64, start: number, end: number): void {
+    const firstWord = (start + 3) & ~3;
+    const lastWord = end & ~3;
+    const bytes = this.unsignedBytes;
+    for (let at = start; at < Math.min(firstWord, end); at++) hash.word(bytes[at]!);
+    for (let index = firstWord >>> 2; index < lastWord >>> 2; index++) hash.word(this.words[index]!);
+    for (let at = Math.max(lastWord, firstWord); at < end; at++) hash.word(bytes[at]!);
+  }
+
   private refreshPageHash(page: number): void {
     if ((this.pageFlags[page]! & PAGE_STALE) === 0) return;
     hashWordsInto(this.words, page << (PAGE_SHIFT - 2), PAGE_SIZE >>> 2, this.pageHashes, 2 * page);

@@ -258,6 +258,13 @@ export interface EngineHost {
   othersHoldReservations(hart: HartState): boolean;
   /** Breaks other harts' reservations on the granule of RAM byte offset `offset`. */
   breakReservations(offset: number, hart: HartState): void;
+  /** lr.w's reservation: `hart` now reserves the word at RAM byte offset `offset` (aligned). */
+  reserveWord(hart: HartState, offset: number): void;
+  /**
+   * sc.w's check: whether `hart` holds a reservation on the word at RAM byte offset `offset`
+   * (aligned). Drops the hart's reservation either way; the caller stores only on success.
+   */
+  takeReservation(hart: HartState, offset: number): boolean;
   /**
    * Executes the instruction at hart.pc in full (any instruction, traps included), updating pc
    * and retired; the engine's fallback for everything off its fast path.
