@@ -52,7 +52,7 @@ for (const experiment of experiments) {
     const scene = await inspectChart(spec);
     assert.deepEqual(problems(spec, scene, rows), []);
     // A chart of verdicts alone (mutants) has no measured number to draw an interval of.
-    const measured = (committed ?? []).some((row) => Object.values(row).some((value) => typeof value === 'number'));
+    const measured = (committed ?? []).some((row) => experiment.numericColumns.some((column) => typeof row[column] === 'number'));
     if (measured) assert.ok(scene.markItems.some((item) => item.markType === 'rule' && item.visible), 'no interval drawn');
   });
 }

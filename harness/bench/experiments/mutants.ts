@@ -58,7 +58,7 @@ export const mutants: Experiment = {
     // the two failures of the suite itself — a mutant missed, a correct run flagged.
     const outcomes = rows.map((row) => ({ ...row, outcome: outcomeOf(row) }));
     const domain = Object.keys(OUTCOME_COLOURS);
-    const position = { y: { field: 'strategy', type: 'nominal', title: null, sort: null }, x: { field: 'verdict', type: 'nominal', title: 'verdict that must catch it', axis: { labelAngle: 0 } } };
+    const position = { y: { field: 'strategy', type: 'nominal', title: null, sort: null }, x: { field: 'verdict', type: 'nominal', title: 'verdict that must catch it', axis: { labelAngle: -30, labelAlign: 'right', labelBaseline: 'middle' } } };
     return chartOf(outcomes, 'Known-broken strategies: caught by the checkers?', {
       layer: [
         { mark: { type: 'rect', stroke: 'white', strokeWidth: 2 }, encoding: { ...position, color: { field: 'outcome', type: 'nominal', scale: { domain, range: domain.map((name) => OUTCOME_COLOURS[name]) }, legend: null } } },
