@@ -32,25 +32,31 @@ function usage(): string {
     '  --strategies A,B  strategies to draw from (default: every correct one)',
     '  --workloads X,Y   workloads to draw from (default: all; each run takes one its strategy supports)',
     '  --mutants         also draw the known-broken strategies (their catch rates are reported)',
+    '  --only-mutants    draw only the known-broken strategies',
+    '  --name NAME       file stem of the CSVs --out writes (default swarm: swarm.csv, swarm.runs.csv)',
     '  --runs N          runs (default 200)',
     '  --seed S          root seed: run i is drawn from (S, i) alone (default 1)',
     `  --jobs J          worker threads (default ${defaultJobs()}, the cores)`,
     '  --json            print the summary as one JSON object',
-    '  --out DIR         write swarm.runs.csv (one row per run) and swarm.csv (per strategy)',
+    '  --out DIR         write NAME.runs.csv (one row per run) and NAME.csv (per strategy)',
     '',
     'Exit codes: 0 no correct strategy broke a checker; 1 one did; 2 bad input.',
   ].join('\n');
 }
 
 export async function swarmCommand(args: string[]): Promise<number> {
-  const options = { strategies: { type: 'string' }, workloads: { type: 'string' }, mutants: { type: 'boolean' }, runs: { type: 'string' }, seed: { type: 'string' }, jobs: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+  const options = { strategies: { type: 'string' }, workloads: { type: 'string' }, mutants: { type: 'boolean' }, 'only-mutants': { type: 'boolean' }, name: { type: 'string' }, runs: { type: 'string' }, seed: { type: 'string' }, jobs: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
   const { values } = parseFlags({ args, options }, usage());
   if (values.help === true) {
     console.log(usage());
     return 0;
   }
+  if (values.mutants === true && values['only-mutants'] === true) throw new ConfigError('--mutants and --only-mutants: give one');
+  if (values.strategies !== undefined && (values.mutants === true || values['only-mutants'] === true)) throw new ConfigError('--strategies names the strategies itself: give it without --mutants or --only-mutants');
+  const name = values.name ?? 'swarm';
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new ConfigError(`--name ${JSON.stringify(name)} is not valid: expected lower-case letters, digits and dashes`);
   const chosen = values.strategies === undefined
-    ? strategies.filter((strategy) => values.mutants === true || strategy.knownBroken === undefined)
+    ? strategies.filter((strategy) => (values['only-mutants'] === true ? strategy.knownBroken !== undefined : values.mutants === true || strategy.knownBroken === undefined))
     : parseNames(values.strategies, '--strategies', strategies.map((strategy) => strategy.name)).map((name) => strategies.find((strategy) => strategy.name === name)!);
   const pool = values.workloads === undefined ? workloads : parseNames(values.workloads, '--workloads', workloads.map((workload) => workload.name)).map((name) => workloads.find((workload) => workload.name === name)!);
   for (const strategy of chosen) if (!pool.some((workload) => supports(strategy, workload))) throw new ConfigError(`--strategies ${strategy.name} supports none of the workloads ${pool.map((workload) => workload.name).join(', ')}: add one it supports to --workloads`);
@@ -60,7 +66,7 @@ export async function swarmCommand(args: string[]): Promise<number> {
   if (values.out !== undefined) prepareFolder(values.out);
   const release = values.out === undefined ? () => {} : lockFolder(values.out, 'ftbench swarm');
   try {
-    return await swarm({ chosen, pool, runs, seed, jobs, json: values.json === true, out: values.out });
+    return await swarm({ chosen, pool, runs, seed, jobs, json: values.json === true, out: values.out, name });
   } finally {
     release();
   }
@@ -83,6 +89,7 @@ interface SwarmOptions {
   readonly jobs: number;
   readonly json: boolean;
   readonly out: string | undefined;
+  readonly name: string;
 }
 
 async function swarm(options: SwarmOptions): Promise<number> {
@@ -98,8 +105,8 @@ async function swarm(options: SwarmOptions): Promise<number> {
   const rows = drawn.map((run, index) => runRow(run, outcomes[index]!, replayCommand(run.config)));
   const summary = summarise(rows);
   if (options.out !== undefined) {
-    writeFileAtomic(join(options.out, 'swarm.runs.csv'), toCsv(rows, RUN_COLUMNS));
-    writeFileAtomic(join(options.out, 'swarm.csv'), toCsv(summary, SUMMARY_COLUMNS));
+    writeFileAtomic(join(options.out, `${options.name}.runs.csv`), toCsv(rows, RUN_COLUMNS));
+    writeFileAtomic(join(options.out, `${options.name}.csv`), toCsv(summary, SUMMARY_COLUMNS));
   }
   const broken = rows.filter((row) => row.knownBroken === false && (row.violations !== 'none' && row.violations !== null || row.outcome === 'failed'));
   if (options.json) console.log(JSON.stringify({ seed: options.seed, runs: rows.length, wallSeconds: Number(seconds.toFixed(1)), summary, failing: broken.map((row) => ({ violations: row.violations, replay: row.replay })) }));
