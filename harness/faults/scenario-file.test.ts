@@ -47,7 +47,7 @@ const reply = (returnNs: number): Operation => ({ status: 'ok', returnNs, lastSe
 const asking = (lastSentNs: number): Operation => ({ status: 'unknown', returnNs: null, lastSentNs }) as unknown as Operation;
 
 test('availability: within the promise a reply must come within the bound after the last fault; beyond it, loss is expected', () => {
-  const inputs = (faults: FaultRecord[], history: Operation[]) => ({ faults, lastHealNs: null, history, boundNs: 100, crashesPerPairing: 1 });
+  const inputs = (faults: FaultRecord[], history: Operation[]) => ({ faults, lastHealNs: null, history, boundNs: 100, timeoutNs: 10, crashesPerPairing: 1 });
   assert.equal(availabilityVerdict(inputs([crash('one-of-pair', 1000)], [reply(1050)])).state, 'pass');
   const late = availabilityVerdict(inputs([crash('one-of-pair', 1000)], [reply(1200), asking(1300)]));
   assert.equal(late.state, 'fail');
@@ -55,6 +55,9 @@ test('availability: within the promise a reply must come within the bound after 
   assert.equal(availabilityVerdict(inputs([crash('one-of-pair', 1000)], [reply(900)])).state, 'unknown', 'nobody asked after the fault');
   const inFlight = { status: 'ok', returnNs: 1001, lastSentNs: 950 } as unknown as Operation;
   assert.equal(availabilityVerdict(inputs([crash('one-of-pair', 1000)], [inFlight, asking(1300)])).state, 'fail', 'a reply already in flight at the crash is no recovery');
+  const slow = { status: 'ok', returnNs: 1105, lastSentNs: 1090 } as unknown as Operation;
+  assert.equal(availabilityVerdict({ ...inputs([crash('one-of-pair', 1000)], [slow]), timeoutNs: 20 }).state, 'pass', 'a request sent inside the window and answered within the client timeout shows a live service');
+  assert.equal(availabilityVerdict({ ...inputs([crash('one-of-pair', 1000)], [slow]), timeoutNs: 10 }).state, 'fail', 'answered later than the client would wait');
   const lost = availabilityVerdict(inputs([crash('pair', 1000)], [asking(5000)]));
   assert.deepEqual([lost.state, /^expected loss/.test(lost.evidence)], ['not-applicable', true]);
   assert.equal(availabilityVerdict({ ...inputs([crash('one-of-pair', 1000)], [asking(5000)]), crashesPerPairing: 0 }).state, 'not-applicable', 'a strategy that tolerates no crash');
@@ -63,7 +66,7 @@ test('availability: within the promise a reply must come within the bound after 
 
 test('liveness applies only to scenarios that heal, and counts from the last heal', () => {
   const partition: FaultRecord = { ...crash(null, 1000), action: 'partition', healedAtNs: 2000 };
-  assert.equal(livenessVerdict({ faults: [partition], lastHealNs: null, history: [], boundNs: 100, crashesPerPairing: 1 }).state, 'not-applicable');
-  assert.equal(livenessVerdict({ faults: [partition], lastHealNs: 2000, history: [reply(2050)], boundNs: 100, crashesPerPairing: 1 }).state, 'pass');
-  assert.equal(livenessVerdict({ faults: [partition], lastHealNs: 2000, history: [reply(1500), asking(3000)], boundNs: 100, crashesPerPairing: 1 }).state, 'fail');
+  assert.equal(livenessVerdict({ faults: [partition], lastHealNs: null, history: [], boundNs: 100, timeoutNs: 10, crashesPerPairing: 1 }).state, 'not-applicable');
+  assert.equal(livenessVerdict({ faults: [partition], lastHealNs: 2000, history: [reply(2050)], boundNs: 100, timeoutNs: 10, crashesPerPairing: 1 }).state, 'pass');
+  assert.equal(livenessVerdict({ faults: [partition], lastHealNs: 2000, history: [reply(1500), asking(3000)], boundNs: 100, timeoutNs: 10, crashesPerPairing: 1 }).state, 'fail');
 });

@@ -196,7 +196,7 @@ function finish(parts: RunParts, stoppedBy: RunReport['stoppedBy']): ExperimentO
     failover: measureFailover(faults.faults, new Set([...world.replicaHosts, ...world.spareHosts]), world.events, history),
     verdicts: judge({
       world, model: workload.model, operations: checkable, init, budgetSteps: integerParameter(run, 'check-budget'),
-      recovery: { faults: faults.faults, lastHealNs: faults.lastHealNs(), history, boundNs, crashesPerPairing },
+      recovery: { faults: faults.faults, lastHealNs: faults.lastHealNs(), history, boundNs, timeoutNs: integerParameter(run, 'timeout-ms') * 1_000_000, crashesPerPairing },
     }),
     contestedClaims: world.network.contestedClaims,
     checked: {
