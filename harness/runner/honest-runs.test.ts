@@ -112,3 +112,11 @@ test('a backup that halted (it lost the test-and-set race of a partition) is rep
   for (const expected of ['halt@backup', 'reprotect-done@spare-0', 'go-live@spare-0']) assert.ok(story.includes(expected), story.join(' '));
   assert.equal(report.verdicts.availability.state, 'pass', report.verdicts.availability.evidence);
 });
+
+test('a crash of an owner that went on alone (it won test-and-set against its re-protected backup, which was still asking) is beyond the promise: expected loss (swarm seed 1008489400)', () => {
+  const report = run('app-rsm', 'net-bulk', 'random', { faults: '8', crashes: '1', 'fault-phase-ms': '800', partitions: 'true', loss: 'false', 'one-way': 'always', 'max-loss-percent': '40', 'stale-routes-ms': '300', 'liveness-bound-ms': '300' }, 1008489400);
+  assert.deepEqual(violations(report.verdicts), []);
+  const story = report.events.map((event) => `${event.kind}@${'host' in event ? event.host : ''}`);
+  assert.ok(story.indexOf('alone@backup', story.indexOf('reprotect-done@spare-0')) >= 0, story.join(' '));
+  assert.match(report.verdicts.availability.evidence, /^expected loss: crash service-owner \(backup\) at .* no live backup left/);
+});
