@@ -25,47 +25,24 @@ type AppRsmMessage = ReplicationMessage | { readonly kind: 'ack'; readonly ack: 
 export class AppRsmCluster {
   readonly figures = new AppRsmFigures();
   private readonly driver: PairingDriver<AppRsmMessage>;
-  private readonly hosts = new Map<string, AppRsmHost>();
 
   constructor(
     readonly context: StrategyContext,
     readonly options: AppRsmOptions,
     readonly variant: AppRsmVariant,
   ) {
-    const spares = [...context.spareHosts];
-    let nextPairing = 1;
-    const pool = { takeSpare: () => spares.shift(), newPairing: () => nextPairing++ };
     this.driver = new PairingDriver<AppRsmMessage>(context, {
       channels: [CHANNEL_REPLICATION, CHANNEL_ACK],
       decode: (channel, bytes) => decodeMessage(channel, bytes),
-      lifecycle: (host) => ({
-        host,
-        serviceFlag: context.flag,
-        heartbeatNs: options.heartbeatNs,
-        failureTimeoutNs: options.failureTimeoutNs,
-        testAndSetAttempts: options.testAndSetAttempts,
-        firstStateRetryNs: options.failureTimeoutNs,
-        firstStateAttempts: options.snapshotAttempts,
-        pool,
-      }),
-      stream: (port) => {
-        const host = new AppRsmHost(this, port);
-        this.hosts.set(port.host, host);
-        return host;
-      },
+      settings: { heartbeatNs: options.heartbeatNs, failureTimeoutNs: options.failureTimeoutNs, testAndSetAttempts: options.testAndSetAttempts, firstStateRetryNs: options.failureTimeoutNs, firstStateAttempts: options.snapshotAttempts },
+      stream: (port) => new AppRsmHost(this, port),
       countTestAndSetAttempts: (attempts) => (this.figures.testAndSetAttempts += attempts),
     });
   }
 
   /** Boots both replicas' guests, gives the service to the primary. */
   start(): void {
-    const [primaryHost, backupHost] = this.context.replicaHosts;
-    if (primaryHost === undefined || backupHost === undefined) throw new Error('app-rsm needs two replica hosts');
-    const primary = this.hosts.get(primaryHost)!.bootPrimary();
-    this.driver.input(primaryHost, { kind: 'boot-primary', backup: backupHost });
-    primary.start();
-    this.hosts.get(backupHost)!.bootBackup();
-    this.driver.input(backupHost, { kind: 'boot-backup', primary: primaryHost });
+    this.driver.start();
   }
 
   /**
@@ -102,13 +79,14 @@ class AppRsmHost implements HostStream<AppRsmMessage> {
     private readonly port: StreamPort,
   ) {}
 
-  bootPrimary(): PrimaryRole {
-    this.primary = PrimaryRole.boot(this.cluster, this.port);
-    return this.primary;
+  boot(role: 'primary' | 'backup'): void {
+    if (role === 'primary') this.primary = PrimaryRole.boot(this.cluster, this.port);
+    else this.backup = BackupRole.boot(this.cluster, this.port);
   }
 
-  bootBackup(): void {
-    this.backup = BackupRole.boot(this.cluster, this.port);
+  /** The initial primary's guest and its ticks start once its lifecycle watches the backup. */
+  started(): void {
+    this.primary?.start();
   }
 
   call(call: StreamCall, delivery: { readonly from: string; readonly message: AppRsmMessage } | undefined): void {

@@ -25,51 +25,28 @@ type ColoMessage = ReplicationMessage | AckMessage;
 export class ColoCluster {
   readonly figures = new ColoFigures();
   private readonly driver: PairingDriver<ColoMessage>;
-  private readonly hosts = new Map<string, ColoHost>();
 
   constructor(
     readonly context: StrategyContext,
     readonly options: ColoOptions,
     readonly variant: ColoVariant,
   ) {
-    const spares = [...context.spareHosts];
-    let nextPairing = 1;
-    const pool = { takeSpare: () => spares.shift(), newPairing: () => nextPairing++ };
     this.driver = new PairingDriver<ColoMessage>(context, {
       channels: [CHANNEL_REPLICATION, CHANNEL_ACK],
       decode: (channel, bytes): StreamEnvelope<ColoMessage> => {
         const message = channel === CHANNEL_ACK ? decodeAck(bytes) : decodeReplication(bytes);
         return { pairing: message.pairing, firstState: false, message };
       },
-      lifecycle: (host) => ({
-        host,
-        serviceFlag: context.flag,
-        heartbeatNs: options.heartbeatNs,
-        failureTimeoutNs: options.failureTimeoutNs,
-        testAndSetAttempts: options.testAndSetAttempts,
-        // No spares: never brought up (colo declares `spares: 0`); the bound is the lifecycle's default shape.
-        firstStateRetryNs: options.failureTimeoutNs,
-        firstStateAttempts: 1,
-        pool,
-      }),
-      stream: (port) => {
-        const host = new ColoHost(this, port);
-        this.hosts.set(port.host, host);
-        return host;
-      },
+      // colo declares no spare, so no first state is ever sent.
+      settings: { heartbeatNs: options.heartbeatNs, failureTimeoutNs: options.failureTimeoutNs, testAndSetAttempts: options.testAndSetAttempts, firstStateRetryNs: options.failureTimeoutNs, firstStateAttempts: 1 },
+      stream: (port) => new ColoHost(this, port),
       countTestAndSetAttempts: (attempts) => (this.figures.testAndSetAttempts += attempts),
     });
   }
 
   /** Boots both replicas' guests from the same image, gives the service to the primary. */
   start(): void {
-    const [primaryHost, backupHost] = this.context.replicaHosts;
-    if (primaryHost === undefined || backupHost === undefined) throw new Error('colo needs two replica hosts');
-    const primary = this.hosts.get(primaryHost)!.bootPrimary();
-    this.driver.input(primaryHost, { kind: 'boot-primary', backup: backupHost });
-    primary.start();
-    this.hosts.get(backupHost)!.bootBackup();
-    this.driver.input(backupHost, { kind: 'boot-backup', primary: primaryHost });
+    this.driver.start();
   }
 
   figuresReport(): Record<string, number | null> {
@@ -87,13 +64,14 @@ class ColoHost implements HostStream<ColoMessage> {
     private readonly port: StreamPort,
   ) {}
 
-  bootPrimary(): PrimaryRole {
-    this.primary = PrimaryRole.boot(this.cluster, this.port);
-    return this.primary;
+  boot(role: 'primary' | 'backup'): void {
+    if (role === 'primary') this.primary = PrimaryRole.boot(this.cluster, this.port);
+    else this.backup = BackupRole.boot(this.cluster, this.port);
   }
 
-  bootBackup(): void {
-    this.backup = BackupRole.boot(this.cluster, this.port);
+  /** The initial primary's guest and its ticks start once its lifecycle watches the backup. */
+  started(): void {
+    this.primary?.start();
   }
 
   call(call: StreamCall, delivery: { readonly from: string; readonly message: ColoMessage } | undefined): void {

@@ -16,7 +16,7 @@ import { testAndSetWithRetry } from '../shared/go-live.ts';
 import { decodePairingHeartbeat } from '../shared/pairing.ts';
 import type { StrategyEvent } from '../types.ts';
 import { PairingLifecycle } from './lifecycle.ts';
-import type { PairingEffect, PairingInput, PairingOptions, PairingTimer, StreamCall } from './types.ts';
+import type { PairingEffect, PairingInput, PairingOptions, PairingPool, PairingTimer, StreamCall } from './types.ts';
 
 /** A timer the driver can cancel. */
 export interface Cancellable {
@@ -38,6 +38,8 @@ export interface DriverWorld {
   storageClient(host: string): Pick<StorageClient, 'testAndSet'>;
   declare(event: StrategyEvent): void;
   readonly service: string;
+  /** The service's test-and-set flag (pairing 0's). */
+  readonly flag: string;
   readonly replicaHosts: readonly string[];
   readonly spareHosts: readonly string[];
 }
@@ -55,6 +57,13 @@ export interface StreamEnvelope<Message> {
  * `call` for each `stream` effect (a primary ships, acknowledges and holds; a backup applies).
  */
 export interface HostStream<Message> {
+  /**
+   * Pairing 0 starts: the host is its primary or backup. Called before its lifecycle starts (a
+   * primary creates its machine here; a backup creates and starts it).
+   */
+  boot(role: 'primary' | 'backup'): void;
+  /** Called right after the lifecycle started (a primary starts its machine here). */
+  started?(): void;
   /** Carries out `call`; for `deliver`, `message` is the stream message the lifecycle routed here. */
   call(call: StreamCall, message: { readonly from: string; readonly message: Message } | undefined): void;
 }
@@ -79,12 +88,22 @@ export interface PairingDriverOptions<Message> {
   readonly channels: readonly string[];
   /** Decodes a stream message on `channel`. */
   readonly decode: (channel: string, bytes: Uint8Array) => StreamEnvelope<Message>;
-  /** The lifecycle options of `host` (pairing-wide ones are the same for every host). */
-  readonly lifecycle: (host: string) => PairingOptions;
+  /** The lifecycle's settings, the same for every host. */
+  readonly settings: PairingSettings;
   /** The stream of `host`, given its port. */
   readonly stream: (port: StreamPort) => HostStream<Message>;
   /** Test-and-set requests one decision took (for the strategy's figures). */
   readonly countTestAndSetAttempts?: (attempts: number) => void;
+}
+
+/** A lifecycle's options that do not depend on the host, the service or the run's spares. */
+export type PairingSettings = Omit<PairingOptions, 'host' | 'serviceFlag' | 'pool'>;
+
+/** The run-wide pool: `spares` brought up in the order given, pairings numbered 1, 2, ... */
+export function sparePool(spares: readonly string[]): PairingPool {
+  const left = [...spares];
+  let next = 1;
+  return { takeSpare: () => left.shift(), newPairing: () => next++ };
 }
 
 interface QueuedInput<Message> {
@@ -108,7 +127,25 @@ export class PairingDriver<Message> {
     private readonly context: DriverWorld,
     private readonly options: PairingDriverOptions<Message>,
   ) {
-    for (const host of [...context.replicaHosts, ...context.spareHosts]) this.addHost(host);
+    const pool = sparePool(context.spareHosts);
+    for (const host of [...context.replicaHosts, ...context.spareHosts]) this.addHost(host, pool);
+  }
+
+  /**
+   * Starts pairing 0 on the first two replica hosts: the primary (its stream boots, its lifecycle
+   * claims the service and starts watching, its stream starts), then the backup.
+   */
+  start(): void {
+    const [primary, backup] = this.context.replicaHosts;
+    if (primary === undefined || backup === undefined) throw new Error(`a pairing needs two replica hosts, got ${this.context.replicaHosts.length}`);
+    const primaryStream = this.driven(primary).stream;
+    primaryStream.boot('primary');
+    this.input(primary, { kind: 'boot-primary', backup });
+    primaryStream.started?.();
+    const backupStream = this.driven(backup).stream;
+    backupStream.boot('backup');
+    this.input(backup, { kind: 'boot-backup', primary });
+    backupStream.started?.();
   }
 
   /** The lifecycle of `host`. */
@@ -138,8 +175,8 @@ export class PairingDriver<Message> {
     return driven;
   }
 
-  private addHost(host: string): void {
-    const lifecycle = new PairingLifecycle(this.options.lifecycle(host));
+  private addHost(host: string, pool: PairingPool): void {
+    const lifecycle = new PairingLifecycle({ ...this.options.settings, host, serviceFlag: this.context.flag, pool });
     const stream = this.options.stream(this.port(host, lifecycle));
     this.hosts.set(host, { lifecycle, stream, timers: new Map() });
     const { network } = this.context;

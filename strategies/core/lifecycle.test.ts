@@ -33,6 +33,8 @@ class ToyHost implements HostStream<ToyMessage> {
   halted: string | undefined;
   constructor(private readonly port: StreamPort) {}
 
+  boot(): void {}
+
   /** The guest produced entry n+1 and an output of it (primary only). */
   produce(): void {
     const { lifecycle } = this.port;
@@ -101,10 +103,8 @@ interface Cluster {
   host(name: string): ToyHost;
 }
 
-function cluster(spares: readonly string[] = ['spare-0'], testAndSetAttempts = 100): Cluster {
+function cluster(spares: readonly string[] = ['spare-0']): Cluster {
   const world = new SyncNetwork(['primary', 'backup'], spares);
-  const pool = [...spares];
-  let nextPairing = 1;
   const hosts = new Map<string, ToyHost>();
   const driver = new PairingDriver<ToyMessage>(world, {
     channels: ['log', 'ack'],
@@ -112,24 +112,14 @@ function cluster(spares: readonly string[] = ['spare-0'], testAndSetAttempts = 1
       const message = decode(bytes);
       return { pairing: message.pairing, firstState: message.kind === 'log' && message.first, message };
     },
-    lifecycle: (host) => ({
-      host,
-      serviceFlag: 'flag',
-      heartbeatNs: 5 * MS,
-      failureTimeoutNs: 50 * MS,
-      testAndSetAttempts,
-      firstStateRetryNs: 50 * MS,
-      firstStateAttempts: 4,
-      pool: { takeSpare: () => pool.shift(), newPairing: () => nextPairing++ },
-    }),
+    settings: { heartbeatNs: 5 * MS, failureTimeoutNs: 50 * MS, testAndSetAttempts: 100, firstStateRetryNs: 50 * MS, firstStateAttempts: 4 },
     stream: (port) => {
       const host = new ToyHost(port);
       hosts.set(port.host, host);
       return host;
     },
   });
-  driver.input('primary', { kind: 'boot-primary', backup: 'backup' });
-  driver.input('backup', { kind: 'boot-backup', primary: 'primary' });
+  driver.start();
   return { world, driver, hosts, host: (name) => hosts.get(name)! };
 }
 

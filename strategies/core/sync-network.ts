@@ -58,6 +58,7 @@ export class SyncNetwork implements DriverWorld {
     },
   };
   readonly service = 'service';
+  readonly flag = 'flag';
   constructor(
     readonly replicaHosts: readonly string[],
     readonly spareHosts: readonly string[],
