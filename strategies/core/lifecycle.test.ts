@@ -231,3 +231,23 @@ test('nothing reaches a crashed host: no timer, no delivery, no stream call', ()
   assert.equal(host('backup').halted, undefined);
   assert.deepEqual(host('primary').released, [1]);
 });
+
+test('a deposed primary wakes up: its log of the old pairing is dropped by the new primary, it loses the old pairing\'s flag and halts', () => {
+  const { world, driver, host } = cluster();
+  world.runFor(1 * MS);
+  world.isolate('primary');
+  world.runFor(200 * MS);
+  assert.equal(driver.lifecycleOf('backup').mode, 'protected', 'the backup went live and re-protected onto the spare');
+  assert.equal(driver.lifecycleOf('primary').mode, 'deciding');
+  world.heal();
+  // Still deciding, the deposed primary ships an entry of pairing 0 to its old backup.
+  host('primary').produce();
+  const entriesBefore = host('backup').entries;
+  world.runFor(1 * MS);
+  assert.equal(host('backup').entries, entriesBefore, 'the new primary did not take the old pairing\'s entry');
+  assert.ok(!world.sent.some((message) => message.from === 'backup' && message.to === 'primary' && message.channel === 'ack'), 'nor acknowledged it');
+  world.runFor(200 * MS);
+  assert.equal(driver.lifecycleOf('primary').mode, 'halted');
+  assert.deepEqual(host('primary').released, [], 'its held output never left');
+  assert.equal(world.serviceOwner, 'backup');
+});
