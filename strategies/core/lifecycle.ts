@@ -49,8 +49,10 @@ export class PairingLifecycle {
   private beating = false;
   /** The peer is watched (the `suspicion` timer runs). */
   private watching = false;
+  /** Re-protection: sends of the first state so far, the primary's pause for it, and whether the new backup confirmed. */
   private firstStateSends = 0;
   private pauseNs: TimeNs = 0;
+  private reprotectDone = false;
   private effects: PairingEffect[] = [];
 
   constructor(private readonly options: PairingOptions) {
@@ -278,7 +280,6 @@ export class PairingLifecycle {
   private isProtectedPairing(): boolean {
     return this.currentPairing === 0 || this.reprotectDone;
   }
-  private reprotectDone = false;
 
   private halt(reason: string): void {
     this.stopWatch();
