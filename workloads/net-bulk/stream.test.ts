@@ -76,3 +76,11 @@ test('net-bulk stream: a window below one chunk or beyond the guest\'s receive r
   assert.throws(() => runExperiment(config('none', 'receive', { 'window-bytes': '1000' }), hostEnvironment), (error: unknown) => error instanceof ConfigError && /window-bytes = 1000 .* chunk-bytes = 1424/.test(error.message));
   assert.throws(() => runExperiment(config('none', 'receive', { 'window-bytes': '100000' }), hostEnvironment), (error: unknown) => error instanceof ConfigError && /at most 64 chunks/.test(error.message));
 });
+
+test('net-bulk stream under vmft with a 0.1 Gbit/s logging link: the saturated link back-pressures the sender (through the held acknowledgments), so the payload stays below what the link carries', () => {
+  const report = runExperiment(config('vmft', 'receive', { 'replication-link-gbps': '0.1', operations: '200' }), hostEnvironment);
+  assert.equal(report.verdicts.linearizable.state, 'pass');
+  const payloadMbitPerSec = (report.throughputOpsPerSec! * 1424 * 8) / 1e6;
+  assert.ok(payloadMbitPerSec < 100, `${payloadMbitPerSec} Mbit/s of payload over a 100 Mbit/s logging link`);
+  assert.ok(report.replication.mbitPerSec <= 100, `${report.replication.mbitPerSec} Mbit/s on the logging link`);
+});
