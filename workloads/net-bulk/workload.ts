@@ -1,7 +1,8 @@
 /**
  * Bulk network transfer (the VMware FT paper's netperf experiment): receive mode streams chunks
- * into the guest, transmit mode pulls chunks out of it. Model `byte-stream` (model.ts beside this
- * file). Wire format in workloads/README.md ("net-bulk").
+ * into the guest, transmit mode pulls chunks out of it. With `transport=stream` each client is a
+ * TCP-like stream with a window of unacknowledged bytes (workloads/client/stream-driver.ts).
+ * Model `byte-stream` (model.ts beside this file). Wire format in workloads/README.md ("net-bulk").
  */
 import { ConfigError } from '../../harness/errors.ts';
 import { ByteReader, DecodeError } from '../../harness/net/codec.ts';
