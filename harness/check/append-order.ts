@@ -283,7 +283,7 @@ function realTimeViolation(levels: ReadonlyMap<AppendEntry | ReadEntry, number>)
     for (let position = start; position < end; position++) {
       const [entry] = byLevel[position]!;
       if (earliest !== undefined && earliest.returnNs < entry.callNs) {
-        return violation('real-time', [entry.index, earliest.index], `#${earliest.index} returned at ${earliest.returnNs}, before #${entry.index} was called at ${entry.callNs}, yet the order the reads and versions give puts #${earliest.index} after #${entry.index}`);
+        return violation('real-time', [entry.index, earliest.index], `${orderReason(entry, earliest)}, but #${earliest.index} returned at ${earliest.returnNs}, before #${entry.index} was called at ${entry.callNs}`);
       }
     }
     for (let position = start; position < end; position++) {
@@ -293,6 +293,15 @@ function realTimeViolation(levels: ReadonlyMap<AppendEntry | ReadEntry, number>)
     start = end;
   }
   return undefined;
+}
+
+/** Why `higher` must take effect after `lower`, in words. */
+function orderReason(lower: AppendEntry | ReadEntry, higher: AppendEntry | ReadEntry): string {
+  const isRead = (entry: AppendEntry | ReadEntry) => 'text' in entry;
+  if (isRead(lower) && isRead(higher)) return `#${higher.index} read more appends than #${lower.index}, so it took effect after it`;
+  if (isRead(lower)) return `#${lower.index} read a value without #${higher.index}, so #${higher.index} took effect after it`;
+  if (isRead(higher)) return `#${higher.index} read a value holding #${lower.index}`;
+  return `#${higher.index} comes after #${lower.index} in the order of the appends (as reads${'version' in higher && higher.version !== undefined ? ' and versions' : ''} show)`;
 }
 
 /** The explanation of a violation found in partition `key`. */
