@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { RandomStream } from '../sim/random.ts';
 import { checkHistory } from './check.ts';
+import { fileModel, type FileInput, type FileOutput } from './models/file.ts';
 import { kvModel, type KvInput, type KvOutput } from './models/kv.ts';
 import { generateHistory, referenceKvAppends, type VersionAnswers } from './testing.ts';
 import type { AppendOrderRule, Operation } from './types.ts';
@@ -102,6 +103,22 @@ test('the check declines keys with a put, with values one of which is a prefix o
     assert.equal(verdict.appendOrderPartitions, 0);
     assert.equal(verdict.state, 'linearizable');
   }
+});
+
+test('a file read whole is an append history too: its indexes are versions, its records the values', () => {
+  const record = (client: number, callNs: number, returnNs: number, value: string, index: number): Operation<FileInput, FileOutput> => ({ client, callNs, returnNs, input: { op: 'append', record: value }, output: { index } });
+  const read = (callNs: number, records: string[]): Operation<FileInput, FileOutput> => ({ client: 9, callNs, returnNs: callNs + 10, input: { op: 'read' }, output: { records } });
+  // Records that are prefixes of each other ("a", "ab") are told apart by their quotes.
+  const operations = [record(0, 0, 10, 'a', 1), record(1, 0, 10, 'ab', 2), read(20, ['init', 'ab', 'a'])];
+  const verdict = checkHistory(fileModel, { operations, init: ['init'] });
+  assert.ok(verdict.state === 'not-linearizable' && verdict.explanation.kind === 'append-order');
+  assert.equal(verdict.explanation.rule, 'wrong-version');
+  const fixed = [record(0, 0, 10, 'a', 2), record(1, 0, 10, 'ab', 1), read(20, ['init', 'ab', 'a']), read(40, ['init', 'ab'])];
+  const stale = checkHistory(fileModel, { operations: fixed, init: ['init'] });
+  assert.ok(stale.state === 'not-linearizable' && stale.explanation.kind === 'append-order' && stale.explanation.rule === 'real-time', JSON.stringify(stale));
+  assert.equal(checkHistory(fileModel, { operations: fixed.slice(0, 3), init: ['init'] }).appendOrderPartitions, 1);
+  assert.equal(checkHistory(fileModel, { operations: fixed.slice(0, 3), init: ['init'] }).state, 'linearizable');
+  assert.equal(checkHistory(fileModel, { operations: fixed, init: ['init'] }, { appendOrder: false }).state, 'not-linearizable', 'the search agrees');
 });
 
 /** fast-check's seed: fixed, so that CI runs the same cases every time; FC_SEED explores others. */

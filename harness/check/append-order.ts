@@ -40,8 +40,8 @@
  * time, which respects real time, and each gap's fillers after the version below it — are a
  * linearization: each read sees exactly its appends, each version is its append's position, and
  * no real-time edge goes backwards. So the check is complete: it agrees with the search on every
- * partition it applies to. It runs in O(n log n) plus the length of the reads, and the
- * appends of unknown outcome that no read shows times the versioned appends that no read shows.
+ * partition it applies to. It runs in O(n log n) plus the length of the longest read, plus a
+ * comparison of each other read with it (and, for a violation, the split of one read).
  */
 import { explainIndex, operationLine } from './explain.ts';
 import type { AppendOrderExplanation, AppendOrderRule, AppendView, Model, Operation } from './types.ts';
@@ -247,13 +247,20 @@ function placeVersioned(initialVersion: number, seen: readonly AppendEntry[], un
 /** Rule 4: whether the appends of unknown outcome no read shows can fill every gap between versions. */
 function missingAppends(seenVersion: number, versioned: readonly AppendEntry[], pending: readonly AppendEntry[]): Violation | undefined {
   // earliest[j]: fillers that may go into gap j or later (gap j lies just before versioned[j]).
+  // A filler's first gap is just after the last versioned append that returned before its call:
+  // the last position whose suffix minimum of returns is below the call, found by bisection, as
+  // those minima never decrease.
+  const suffixMinimumNs = versioned.map((append) => append.returnNs);
+  for (let position = suffixMinimumNs.length - 2; position >= 0; position--) suffixMinimumNs[position] = Math.min(suffixMinimumNs[position]!, suffixMinimumNs[position + 1]!);
   const earliest = new Array<number>(versioned.length + 1).fill(0);
   for (const filler of pending) {
-    let gap = 0;
-    versioned.forEach((append, position) => {
-      if (append.returnNs < filler.callNs) gap = position + 1;
-    });
-    earliest[gap]!++;
+    let [low, high] = [0, versioned.length];
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (suffixMinimumNs[middle]! < filler.callNs) low = middle + 1;
+      else high = middle;
+    }
+    earliest[low]!++;
   }
   let available = 0;
   let needed = 0;
