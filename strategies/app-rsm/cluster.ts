@@ -116,6 +116,9 @@ class AppRsmHost implements HostStream<AppRsmMessage> {
         return this.primary!.bringUp();
       case 'resend-first-state':
         return this.primary!.resendFirstState();
+      case 'reprotected':
+        // Re-protection is done: app-rsm keeps no figure of it.
+        return;
       case 'halt':
         this.primary?.halt();
         this.backup?.halt();

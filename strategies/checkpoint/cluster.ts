@@ -1,16 +1,15 @@
 /**
- * One run of the checkpoint strategy: the replicas' roles by host, the network listeners that
- * route checkpoint, ack and heartbeat messages to them, and the transitions between roles (a
- * backup promoted to primary, a spare brought up as a new backup). Every host listens once, for the
- * whole run, and a message goes to whatever role the host plays at the time.
+ * One run of the checkpoint strategy on the replication core (strategies/core): each host's
+ * stream — its primary or backup role — and the run-wide pool of spares and pairing numbers. The
+ * core owns the pairings: heartbeats, failure detection, test-and-set, promotion and bringing a
+ * spare up as a new backup; this file only says what checkpointing does at each of those moments.
  */
-import { pairingFlag } from '../shared/pairing.ts';
-import type { Delivery } from '../../harness/net/types.ts';
+import { type HostStream, PairingDriver, type StreamEnvelope, type StreamPort } from '../core/driver.ts';
+import type { StreamCall } from '../core/types.ts';
 import type { StrategyContext } from '../types.ts';
-import { takeOverService } from '../shared/go-live.ts';
 import { BackupRole } from './backup-role.ts';
 import { CheckpointFigures } from './figures.ts';
-import { CHANNEL_ACK, CHANNEL_HEARTBEAT, CHANNEL_REPLICATION, decodeAck, decodeCheckpoint, decodeHeartbeat } from './messages.ts';
+import { CHANNEL_ACK, CHANNEL_REPLICATION, type CheckpointAck, type CheckpointMessage, decodeAck, decodeCheckpoint } from './messages.ts';
 import type { CheckpointOptions } from './parameters.ts';
 import { PrimaryRole } from './primary-role.ts';
 
@@ -20,109 +19,103 @@ export interface CheckpointVariant {
   readonly outputBuffering: boolean;
 }
 
-/** Sync points are numbered per pairing, so that two pairings never compare the same number. */
-const PAIRING_STRIDE = 2 ** 32;
+/** A message of checkpoint's stream: on `replication` a checkpoint, on `ack` an ack. */
+type CheckpointStreamMessage = { readonly kind: 'checkpoint'; readonly checkpoint: CheckpointMessage } | { readonly kind: 'ack'; readonly ack: CheckpointAck };
 
 export class CheckpointCluster {
   readonly figures = new CheckpointFigures();
-  private readonly roles = new Map<string, PrimaryRole | BackupRole>();
-  private readonly spares: string[];
-  private nextPairing = 1;
+  private readonly driver: PairingDriver<CheckpointStreamMessage>;
 
   constructor(
     readonly context: StrategyContext,
     readonly options: CheckpointOptions,
     readonly variant: CheckpointVariant,
   ) {
-    this.spares = [...context.spareHosts];
-    for (const host of [...context.replicaHosts, ...context.spareHosts]) this.listen(host);
+    this.driver = new PairingDriver<CheckpointStreamMessage>(context, {
+      channels: [CHANNEL_REPLICATION, CHANNEL_ACK],
+      decode: (channel, bytes) => decodeMessage(channel, bytes),
+      settings: { heartbeatNs: options.heartbeatNs, failureTimeoutNs: options.failureTimeoutNs, testAndSetAttempts: options.testAndSetAttempts, firstStateRetryNs: options.failureTimeoutNs, firstStateAttempts: options.snapshotAttempts },
+      stream: (port) => new CheckpointHost(this, port),
+      countTestAndSetAttempts: (attempts) => (this.figures.testAndSetAttempts += attempts),
+    });
   }
 
   /** Boots the primary, starts the (machine-less until the first checkpoint) backup, gives the service to the primary. */
   start(): void {
-    const [primaryHost, backupHost] = this.context.replicaHosts;
-    if (primaryHost === undefined || backupHost === undefined) throw new Error('checkpoint needs two replica hosts');
-    const primary = PrimaryRole.boot(this, primaryHost, backupHost);
-    const backup = new BackupRole(this, backupHost, primaryHost, 0, true);
-    this.roles.set(primaryHost, primary);
-    this.roles.set(backupHost, backup);
-    takeOverService(this.context.network, this.context.service, primaryHost);
-    this.context.declare({ kind: 'go-live', host: primaryHost });
-    this.context.declare({ kind: 'protected', host: primaryHost });
-    primary.start();
-    backup.start();
-  }
-
-  /** A fresh number for a new primary-backup pairing. */
-  newPairing(): number {
-    return this.nextPairing++;
-  }
-
-  /**
-   * The test-and-set flag that decides failures within pairing `pairing`. Each pairing gets its own
-   * flag (as in vmft): re-arming one shared flag once a new backup is up would let the loser of the
-   * previous decision, cut off by a partition and still running, win it later. Pairing 0 uses the
-   * service's flag itself.
-   */
-  flagOf(pairing: number): string {
-    return pairingFlag(this.context.flag, pairing);
-  }
-
-  /** Declares that the machine on `host` is exactly at checkpoint `sequence` of pairing `pairing`. */
-  declareSyncPoint(host: string, pairing: number, sequence: number): void {
-    if (sequence >= PAIRING_STRIDE) throw new RangeError(`checkpoint ${sequence} exceeds 2^32`);
-    this.context.declare({ kind: 'sync-point', host, point: pairing * PAIRING_STRIDE + sequence });
-  }
-
-  /** A backup that won test-and-set becomes the primary: it owns the service from now on. */
-  promote(backup: BackupRole): void {
-    const primary = PrimaryRole.promote(this, backup);
-    this.roles.set(backup.host, primary);
-    this.figures.failovers++;
-    this.onPrimaryAlone(primary);
-  }
-
-  /** A primary runs without a backup: re-protect it on a spare, if one is left. */
-  onPrimaryAlone(primary: PrimaryRole): void {
-    const spare = this.spares.shift();
-    if (spare !== undefined) primary.reprotect(spare);
-  }
-
-  /** Whether `host` crashed (fail-stop): its timers may still fire, but it runs no code. */
-  crashed(host: string): boolean {
-    return this.context.network.isCrashed(host);
+    this.driver.start();
   }
 
   figuresReport(): Record<string, number | null> {
     return this.figures.report(this.context.sim.nowNs / 1e9);
   }
+}
 
-  private listen(host: string): void {
-    const { network } = this.context;
-    network.listen(host, CHANNEL_REPLICATION, (delivery) => this.onReplication(host, delivery));
-    network.listen(host, CHANNEL_ACK, (delivery) => {
-      const role = this.roles.get(host);
-      if (role instanceof PrimaryRole) role.onPrimaryAck(delivery.from, decodeAck(delivery.bytes));
-    });
-    network.listen(host, CHANNEL_HEARTBEAT, (delivery) => {
-      const role = this.roles.get(host);
-      const heartbeat = decodeHeartbeat(delivery.bytes);
-      if (role instanceof PrimaryRole) role.onPrimaryHeartbeat(delivery.from, heartbeat);
-      else if (role instanceof BackupRole) role.onBackupHeartbeat(delivery.from, heartbeat);
-    });
+/** A checkpoint's first of a pairing (always the full machine) is a new backup's first state. */
+function decodeMessage(channel: string, bytes: Uint8Array): StreamEnvelope<CheckpointStreamMessage> {
+  if (channel === CHANNEL_ACK) {
+    const ack = decodeAck(bytes);
+    return { pairing: ack.pairing, firstState: false, message: { kind: 'ack', ack } };
+  }
+  const checkpoint = decodeCheckpoint(bytes);
+  return { pairing: checkpoint.pairing, firstState: checkpoint.sequence === 1, message: { kind: 'checkpoint', checkpoint } };
+}
+
+/** One host's stream: whichever role the host plays now. */
+class CheckpointHost implements HostStream<CheckpointStreamMessage> {
+  private primary: PrimaryRole | undefined;
+  private backup: BackupRole | undefined;
+
+  constructor(
+    private readonly cluster: CheckpointCluster,
+    private readonly port: StreamPort,
+  ) {}
+
+  boot(role: 'primary' | 'backup'): void {
+    if (role === 'primary') this.primary = PrimaryRole.boot(this.cluster, this.port);
+    else this.backup = new BackupRole(this.cluster, this.port);
   }
 
-  /** A checkpoint; the first (full) one of a new pairing on a spare makes that spare a backup. */
-  private onReplication(host: string, delivery: Delivery): void {
-    const message = decodeCheckpoint(delivery.bytes);
-    let role = this.roles.get(host);
-    if (role === undefined) {
-      if (message.sequence !== 1 || this.crashed(host)) return;
-      const backup = new BackupRole(this, host, delivery.from, message.pairing, false);
-      this.roles.set(host, backup);
-      backup.start();
-      role = backup;
+  /** The initial primary's guest and its first epoch start once its lifecycle watches the backup. */
+  started(): void {
+    this.primary?.start();
+  }
+
+  call(call: StreamCall, delivery: { readonly from: string; readonly message: CheckpointStreamMessage } | undefined): void {
+    switch (call.kind) {
+      case 'deliver':
+        return this.deliver(delivery!.message);
+      case 'adopt':
+        this.backup = new BackupRole(this.cluster, this.port);
+        return;
+      case 'prepare-go-live':
+        // The last applied checkpoint is all there is to go live from: nothing to finish first.
+        return this.port.tell({ kind: 'go-live-ready' });
+      case 'promote': {
+        const backup = this.backup!;
+        this.backup = undefined;
+        this.primary = PrimaryRole.promote(this.cluster, this.port, backup);
+        this.cluster.figures.failovers++;
+        return;
+      }
+      case 'backup-suspected':
+        return this.primary!.backupSuspected();
+      case 'go-alone':
+        return this.primary!.goAlone();
+      case 'bring-up':
+        return this.primary!.bringUp();
+      case 'resend-first-state':
+        return this.primary!.resendFirstCheckpoint();
+      case 'reprotected':
+        return this.primary!.reprotected();
+      case 'halt':
+        this.primary?.halt();
+        this.backup?.halt();
+        return;
     }
-    if (role instanceof BackupRole) role.onBackupCheckpoint(delivery.from, message);
+  }
+
+  private deliver(message: CheckpointStreamMessage): void {
+    if (message.kind === 'ack') return this.primary?.onAck(message.ack);
+    this.backup?.onCheckpoint(message.checkpoint);
   }
 }

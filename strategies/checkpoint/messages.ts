@@ -1,10 +1,10 @@
 /**
  * The messages between checkpointing replicas, encoded with ByteWriter so the network measures
  * their real size. Channels: `replication` carries checkpoints, `ack` the backup's
- * acknowledgements, `heartbeat` both sides' heartbeats. Every message names its pairing (one
- * primary-backup pair; a new backup starts a new one); messages of another pairing are ignored.
+ * acknowledgements (the heartbeats are the core's, channel `heartbeat`). Every message names its
+ * pairing (one primary-backup pair; a new backup starts a new one); the core drops messages of
+ * another pairing.
  */
-import type { PairingHeartbeat } from '../shared/pairing.ts';
 import { ByteReader, ByteWriter, DecodeError } from '../../harness/net/codec.ts';
 import type { DiskRequest, MachineSnapshot } from '../../harness/vm/types.ts';
 import { readDiskRequests, writeDiskRequests } from '../shared/disk-request-codec.ts';
@@ -12,7 +12,6 @@ import { readSnapshot, writeSnapshot } from '../shared/snapshot-codec.ts';
 
 export const CHANNEL_REPLICATION = 'replication';
 export const CHANNEL_ACK = 'ack';
-export const CHANNEL_HEARTBEAT = 'heartbeat';
 
 const TYPE_CHECKPOINT = 1;
 const TYPE_ACK = 2;
@@ -35,10 +34,6 @@ export interface CheckpointAck {
   readonly pairing: number;
   readonly sequence: number;
 }
-
-/** Heartbeats are the shared pairing heartbeats (strategies/shared/pairing.ts). */
-export type Heartbeat = PairingHeartbeat;
-export { decodePairingHeartbeat as decodeHeartbeat, encodePairingHeartbeat as encodeHeartbeat } from '../shared/pairing.ts';
 
 export function encodeCheckpoint(message: CheckpointMessage): Uint8Array {
   if (message.sequence < 1) throw new RangeError(`checkpoint sequence ${message.sequence} must be >= 1`);

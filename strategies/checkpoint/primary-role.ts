@@ -5,32 +5,36 @@
  * whole machine), resumes, and ships the copy to the backup while the next epoch already runs.
  * Every output produced during an epoch is buffered until the backup acknowledged the checkpoint
  * that ends it — the checkpoint that covers the instruction that produced it — so the world never
- * sees a state the backup could not resume from. Also here: the heartbeat detector watching the
- * backup, going on alone through test-and-set, and re-protection on a spare.
+ * sees a state the backup could not resume from. A new backup's first state is its pairing's first
+ * checkpoint. The heartbeats, failure detection, test-and-set and the pairings themselves are the
+ * core's (strategies/core).
  */
-import { Beacon, encodePairingHeartbeat, watchPeer } from '../shared/pairing.ts';
 import type { MachineOutput } from '../../harness/host/types.ts';
 import type { VmHost } from '../../harness/host/vm-host.ts';
-import type { Timer } from '../../harness/sim/simulation.ts';
 import type { TimeNs } from '../../harness/sim/types.ts';
 import type { DiskRequest } from '../../harness/vm/types.ts';
-import { checkpointPause } from './cost-model.ts';
-import { HeartbeatDetector } from '../shared/failure-detector.ts';
-import { decideByTestAndSet, takeOverService } from '../shared/go-live.ts';
+import type { Cancellable, StreamPort } from '../core/driver.ts';
+import { syncPoint } from '../core/lifecycle.ts';
 import { OutputHold } from '../shared/output-hold.ts';
-import { RetriedSend } from '../shared/reprotect.ts';
 import { snapshotPageBytes } from '../shared/snapshot-codec.ts';
 import type { BackupRole } from './backup-role.ts';
 import type { CheckpointCluster } from './cluster.ts';
-import { CHANNEL_HEARTBEAT, CHANNEL_REPLICATION, type CheckpointAck, type Heartbeat, encodeCheckpoint } from './messages.ts';
-import { PrimaryPolicy, type PrimaryOutputSink } from './policies.ts';
+import { checkpointPause } from './cost-model.ts';
+import { CHANNEL_REPLICATION, type CheckpointAck, encodeCheckpoint } from './messages.ts';
+import { PrimaryPolicy, type PrimaryOutputSink } from './policies.ts'
+;
 
-type PrimaryMode =
+/**
+ * What the primary's checkpointing does. The lifecycle's mode says whether the pairing is
+ * protected; this says what the stream does about it (the lifecycle stays `reprotecting` until the
+ * new backup confirmed it heard its pairing established, the stream only until its first ack).
+ */
+type PrimaryPhase =
   /** Checkpointing to a backup that is up. */
   | 'protected'
   /** A new backup is being brought up: its first (full) checkpoint is not acknowledged yet. */
   | 'reprotecting'
-  /** The backup is suspected: asking test-and-set whether to go on alone; outputs stay buffered. */
+  /** The backup is suspected: the core asks test-and-set whether to go on alone; outputs stay buffered. */
   | 'deciding'
   /** No backup: no checkpoints, outputs leave at once. */
   | 'alone'
@@ -49,10 +53,7 @@ interface InFlightCheckpoint {
 
 export class PrimaryRole implements PrimaryOutputSink {
   vmHost!: VmHost;
-  private mode: PrimaryMode;
-  private pairing: number;
-  private backupHost: string | undefined;
-  private detector: HeartbeatDetector | undefined;
+  private phase: PrimaryPhase;
   private readonly hold: OutputHold;
   /** Checkpoints taken in this pairing; outputs produced now belong to checkpoint `taken + 1`. */
   private taken = 0;
@@ -61,8 +62,8 @@ export class PrimaryRole implements PrimaryOutputSink {
   private inFlight: InFlightCheckpoint | undefined;
   /** The primary is paused while a checkpoint's pages are copied. */
   private copying = false;
-  private epochTimer: Timer | undefined;
-  private retransmitTimer: Timer | undefined;
+  private epochTimer: Cancellable | undefined;
+  private retransmitTimer: Cancellable | undefined;
   /** An epoch ended while the previous checkpoint was unacknowledged: take it when the ack comes. */
   private checkpointDue = false;
   private stalledSinceNs: TimeNs | undefined;
@@ -70,36 +71,28 @@ export class PrimaryRole implements PrimaryOutputSink {
   private ackDelayEstimateNs: number;
   /** Disk requests started and not completed: a checkpoint lists them for re-issue on go-live. */
   private readonly outstandingDisk = new Map<number, DiskRequest>();
-  private snapshotSend: RetriedSend | undefined;
-  /** Heartbeats to a spare being brought up (re-protection), before its first ack. */
-  private beacon: Beacon | undefined;
   private reprotectStartNs = 0;
   private reprotectPauseNs = 0;
-  /**
-   * The new backup acknowledged its first checkpoint (outputs wait on it) but has not yet shown it
-   * heard that the pairing is established: until it does, it would halt rather than take over.
-   */
-  private awaitingEstablished = false;
 
   private constructor(
     private readonly cluster: CheckpointCluster,
-    readonly host: string,
-    mode: PrimaryMode,
-    backupHost: string | undefined,
-    pairing: number,
+    private readonly port: StreamPort,
+    phase: PrimaryPhase,
   ) {
-    this.mode = mode;
-    this.backupHost = backupHost;
-    this.pairing = pairing;
+    this.phase = phase;
     this.ackDelayEstimateNs = cluster.options.failureTimeoutNs / 4;
-    this.hold = new OutputHold((output) => this.leave(output), () => cluster.context.sim.nowNs);
+    this.hold = new OutputHold((output) => this.leave(output), () => port.nowNs);
   }
 
-  /** The initial primary: boots the guest; its first checkpoint goes to `backupHost`. */
-  static boot(cluster: CheckpointCluster, host: string, backupHost: string): PrimaryRole {
-    const role = new PrimaryRole(cluster, host, 'protected', backupHost, 0);
+  get host(): string {
+    return this.port.host;
+  }
+
+  /** The initial primary: boots the guest; its first checkpoint goes to pairing 0's backup. */
+  static boot(cluster: CheckpointCluster, port: StreamPort): PrimaryRole {
+    const role = new PrimaryRole(cluster, port, 'protected');
     const { context } = cluster;
-    role.vmHost = context.createVmHost(host, (platform) => context.bootMachine(platform), (vmHost) => new PrimaryPolicy(vmHost, context.livePolicy(vmHost), role));
+    role.vmHost = context.createVmHost(port.host, (platform) => context.bootMachine(platform), (vmHost) => new PrimaryPolicy(vmHost, context.livePolicy(vmHost), role));
     return role;
   }
 
@@ -109,20 +102,17 @@ export class PrimaryRole implements PrimaryOutputSink {
    * Inputs that reached the old primary after that checkpoint are lost with it: the clients retry,
    * and the guests' duplicate tables answer retries of what the checkpoint already holds. Disk
    * requests in flight at the checkpoint are issued again: the old primary may or may not have
-   * carried them out.
+   * carried them out. The core has claimed the service and declared `go-live` and `alone`.
    */
-  static promote(cluster: CheckpointCluster, backup: BackupRole): PrimaryRole {
+  static promote(cluster: CheckpointCluster, port: StreamPort, backup: BackupRole): PrimaryRole {
     const { context } = cluster;
-    const role = new PrimaryRole(cluster, backup.host, 'alone', undefined, -1);
+    const role = new PrimaryRole(cluster, port, 'alone');
     const policy = (vmHost: VmHost) => new PrimaryPolicy(vmHost, context.livePolicy(vmHost), role);
-    const vmHost = backup.vmHost ?? context.createVmHost(backup.host, (platform) => context.bootMachine(platform), policy);
+    const vmHost = backup.vmHost ?? context.createVmHost(port.host, (platform) => context.bootMachine(platform), policy);
     if (backup.vmHost !== undefined) vmHost.setPolicy(policy(vmHost));
     role.vmHost = vmHost;
-    const clock = { nowNs: Math.max(context.sim.nowNs, vmHost.cpuNs()), retired: vmHost.machine.retired };
+    const clock = { nowNs: Math.max(port.nowNs, vmHost.cpuNs()), retired: vmHost.machine.retired };
     backup.timerCompare.forEach(([low, high], hart) => vmHost.armTimer(hart, high * 2 ** 32 + low, clock));
-    takeOverService(context.network, context.service, backup.host);
-    context.declare({ kind: 'go-live', host: backup.host });
-    context.declare({ kind: 'alone', host: backup.host });
     for (const request of backup.pendingDisk) {
       cluster.figures.reissuedDiskRequests++;
       role.onOutput({ kind: 'disk', request, retired: clock.retired, timeNs: clock.nowNs });
@@ -131,9 +121,8 @@ export class PrimaryRole implements PrimaryOutputSink {
     return role;
   }
 
-  /** Starts the guest, the heartbeat detector and the first epoch (initial primary). */
+  /** Starts the guest and the first epoch (initial primary). */
   start(): void {
-    this.startDetector();
     this.vmHost.start();
     this.scheduleEpoch();
   }
@@ -146,10 +135,10 @@ export class PrimaryRole implements PrimaryOutputSink {
    * changes nothing outside, but its completion data enters the state, so it waits too.
    */
   onOutput(output: MachineOutput): void {
-    if (this.mode === 'halted') return;
+    if (this.phase === 'halted') return;
     if (output.kind === 'console') return this.vmHost.release(output);
     if (output.kind === 'disk') this.outstandingDisk.set(output.request.id, output.request);
-    if (this.mode === 'alone' || !this.cluster.variant.outputBuffering) return this.hold.submit(output, 0, 0);
+    if (this.phase === 'alone' || !this.cluster.variant.outputBuffering) return this.hold.submit(output, 0, 0);
     this.hold.submit(output, this.taken + 1, this.acked);
   }
 
@@ -163,21 +152,21 @@ export class PrimaryRole implements PrimaryOutputSink {
   }
 
   private leave(output: MachineOutput): void {
-    const { figures, context } = this.cluster;
+    const { figures } = this.cluster;
     if (output.kind === 'frame') figures.repliesReleased++;
-    figures.outputDelayNs.add(Math.max(0, context.sim.nowNs - output.timeNs));
+    figures.outputDelayNs.add(Math.max(0, this.port.nowNs - output.timeNs));
     this.vmHost.release(output);
   }
 
   // ----- epochs and checkpoints ----------------------------------------------------------------
 
   private get checkpointing(): boolean {
-    return this.mode === 'protected' || this.mode === 'reprotecting';
+    return this.phase === 'protected' || this.phase === 'reprotecting';
   }
 
   private scheduleEpoch(): void {
     this.epochTimer?.cancel();
-    this.epochTimer = this.cluster.context.sim.timer(this.cluster.options.epochNs, () => this.onEpochEnd());
+    this.epochTimer = this.port.timer(this.cluster.options.epochNs, () => this.onEpochEnd());
   }
 
   /**
@@ -189,18 +178,18 @@ export class PrimaryRole implements PrimaryOutputSink {
    */
   private onEpochEnd(): void {
     this.epochTimer = undefined;
-    if (this.cluster.crashed(this.host) || !this.checkpointing) return;
+    if (!this.checkpointing) return;
     if (this.inFlight === undefined && !this.copying) return this.takeCheckpoint();
     this.checkpointDue = true;
     if (this.stalledSinceNs !== undefined) return;
-    this.stalledSinceNs = this.cluster.context.sim.nowNs;
+    this.stalledSinceNs = this.port.nowNs;
     this.cluster.figures.stalledEpochs++;
     this.vmHost.pause();
   }
 
   private endStall(): void {
     if (this.stalledSinceNs === undefined) return;
-    this.cluster.figures.stallNs += this.cluster.context.sim.nowNs - this.stalledSinceNs;
+    this.cluster.figures.stallNs += this.port.nowNs - this.stalledSinceNs;
     this.stalledSinceNs = undefined;
   }
 
@@ -211,23 +200,24 @@ export class PrimaryRole implements PrimaryOutputSink {
    * The pause lasts the modelled copy time of the pages; the checkpoint leaves when it ends.
    */
   private takeCheckpoint(): void {
-    const { context, options, figures } = this.cluster;
-    const { sim } = context;
+    const { options, figures } = this.cluster;
     const machine = this.vmHost.machine;
     // The host may have executed ahead of the clock: the checkpoint is its state at cpuNs.
-    const fromNs = Math.max(sim.nowNs, this.vmHost.cpuNs());
+    const nowNs = this.port.nowNs;
+    const fromNs = Math.max(nowNs, this.vmHost.cpuNs());
     this.endStall();
     this.checkpointDue = false;
     this.vmHost.pause();
     const sequence = this.taken + 1;
+    const pairing = this.port.lifecycle.pairing;
     const snapshot = machine.snapshot(sequence === 1 ? 'full' : 'delta');
     machine.markClean();
     this.taken = sequence;
     const retired = machine.retired;
     if (snapshot.harts.reduce((sum, hart) => sum + hart.retired, 0) !== retired) throw new Error(`checkpoint ${sequence}: harts' counts do not add up to ${retired}`);
-    this.cluster.declareSyncPoint(this.host, this.pairing, sequence);
+    this.port.declare({ kind: 'sync-point', host: this.host, point: syncPoint(pairing, sequence) });
     figures.syncPointsDeclared++;
-    const bytes = encodeCheckpoint({ pairing: this.pairing, sequence, retired, pendingDisk: [...this.outstandingDisk.values()], snapshot });
+    const bytes = encodeCheckpoint({ pairing, sequence, retired, pendingDisk: [...this.outstandingDisk.values()], snapshot });
     // Every page of a delta was written for the first time in this epoch: one write fault each.
     const pause = checkpointPause(options.cost, snapshotPageBytes(snapshot), sequence === 1 ? 0 : snapshot.pages.length);
     const pauseNs = pause.totalNs;
@@ -236,19 +226,22 @@ export class PrimaryRole implements PrimaryOutputSink {
     figures.addPause(pause);
     this.inFlight = { sequence, retired, bytes, sentAtNs: undefined };
     this.copying = true;
-    const pairing = this.pairing;
-    sim.timer(fromNs - sim.nowNs + pauseNs, () => this.onCopied(pairing, sequence, pauseNs));
+    this.port.timer(fromNs - nowNs + pauseNs, () => this.onCopied(pairing, sequence, pauseNs));
   }
 
   /** The copy is done: resume (speculative execution of the next epoch) and ship the checkpoint. */
   private onCopied(pairing: number, sequence: number, pauseNs: TimeNs): void {
     this.copying = false;
-    if (this.mode === 'halted' || this.cluster.crashed(this.host)) return;
+    if (this.phase === 'halted') return;
     if (this.stalledSinceNs === undefined) this.vmHost.resume();
     const current = this.inFlight;
-    if (!this.checkpointing || pairing !== this.pairing || current?.sequence !== sequence) return;
+    if (!this.checkpointing || pairing !== this.port.lifecycle.pairing || current?.sequence !== sequence) return;
     this.scheduleEpoch();
-    if (this.mode === 'reprotecting' && sequence === 1) return this.sendFirstCheckpoint(pauseNs);
+    if (this.phase === 'reprotecting' && sequence === 1) {
+      // The new backup's first state: the core resends it until acknowledged (or gives up).
+      this.reprotectPauseNs = pauseNs;
+      return this.transmit(current);
+    }
     this.sendCheckpoint(current);
   }
 
@@ -260,106 +253,73 @@ export class PrimaryRole implements PrimaryOutputSink {
     const { options } = this.cluster;
     const timeoutNs = Math.max(2 * options.heartbeatNs, Math.ceil(2 * this.ackDelayEstimateNs));
     this.retransmitTimer?.cancel();
-    this.retransmitTimer = this.cluster.context.sim.timer(timeoutNs, () => this.sendCheckpoint(checkpoint));
+    this.retransmitTimer = this.port.timer(timeoutNs, () => this.sendCheckpoint(checkpoint));
   }
 
   private transmit(checkpoint: InFlightCheckpoint): void {
-    const backupHost = this.backupHost;
-    if (backupHost === undefined || this.cluster.crashed(this.host)) return;
-    const { context, figures } = this.cluster;
-    context.network.send(this.host, backupHost, CHANNEL_REPLICATION, checkpoint.bytes);
-    checkpoint.sentAtNs ??= context.sim.nowNs;
-    figures.checkpointBytes += checkpoint.bytes.length;
+    const backupHost = this.port.lifecycle.peer;
+    if (backupHost === undefined) return;
+    this.port.send(backupHost, CHANNEL_REPLICATION, checkpoint.bytes);
+    checkpoint.sentAtNs ??= this.port.nowNs;
+    this.cluster.figures.checkpointBytes += checkpoint.bytes.length;
   }
 
-  // ----- the backup's messages -----------------------------------------------------------------
+  // ----- the backup's acks ---------------------------------------------------------------------
 
   /**
    * The backup applied checkpoint `sequence`: it now holds everything the primary executed before
-   * that checkpoint's instruction count, so the outputs of that epoch may leave.
+   * that checkpoint's instruction count, so the outputs of that epoch may leave. The core routed it
+   * here: it is from this pairing's backup.
    */
-  onPrimaryAck(from: string, ack: CheckpointAck): void {
-    if (from !== this.backupHost || ack.pairing !== this.pairing || !this.checkpointing) return;
-    this.detector?.heard();
+  onAck(ack: CheckpointAck): void {
+    if (!this.checkpointing) return;
     const checkpoint = this.inFlight;
     if (checkpoint === undefined || ack.sequence !== checkpoint.sequence || checkpoint.sentAtNs === undefined) return;
-    const { context, figures } = this.cluster;
+    const { figures } = this.cluster;
     this.inFlight = undefined;
     this.retransmitTimer?.cancel();
     this.retransmitTimer = undefined;
     this.acked = ack.sequence;
-    const delayNs = context.sim.nowNs - checkpoint.sentAtNs;
+    const delayNs = this.port.nowNs - checkpoint.sentAtNs;
     figures.ackDelayNs.add(delayNs);
     this.ackDelayEstimateNs = (3 * this.ackDelayEstimateNs + delayNs) / 4;
-    if (this.mode === 'reprotecting') this.onNewBackupUp();
-    // A backup applies a second checkpoint only knowing the pairing is established (backup-role.ts).
-    else if (this.awaitingEstablished && ack.sequence > 1) this.onNewBackupInPlace();
+    if (this.phase === 'reprotecting') {
+      // The new backup restored its first checkpoint: outputs wait on it from now on, and the core
+      // counts the pairing established.
+      this.phase = 'protected';
+      this.port.tell({ kind: 'first-state-acknowledged', pauseNs: this.reprotectPauseNs });
+    } else if (ack.sequence > 1) {
+      // A backup applies a second checkpoint only knowing the pairing is established (backup-role.ts).
+      this.port.tell({ kind: 'established-shown' });
+    }
     const wasFull = this.hold.full;
     this.hold.releaseUpTo(this.acked);
     if (wasFull) this.vmHost.wake();
     if (this.checkpointDue) this.takeCheckpoint();
   }
 
-  onPrimaryHeartbeat(from: string, heartbeat: Heartbeat): void {
-    if (from !== this.backupHost || heartbeat.pairing !== this.pairing) return;
-    this.detector?.heard();
-    if (heartbeat.established && this.awaitingEstablished && this.mode === 'protected') this.onNewBackupInPlace();
-  }
-
-  private startDetector(): void {
-    const { context, options } = this.cluster;
-    this.detector = watchPeer(context, {
-      host: this.host,
-      peer: this.backupHost!,
-      pairing: this.pairing,
-      heartbeatNs: options.heartbeatNs,
-      failureTimeoutNs: options.failureTimeoutNs,
-      established: true,
-      onSuspect: () => this.onBackupSuspected(),
-    });
-  }
-
-  // ----- losing the backup ---------------------------------------------------------------------
+  // ----- losing the backup (the core's calls) --------------------------------------------------
 
   /**
-   * The backup is silent. It may have crashed, or the link may be cut while it still runs: go on
-   * alone only if test-and-set says so; buffered outputs stay buffered until then.
+   * The backup is silent. It may have crashed, or the link may be cut while it still runs: the
+   * core asks test-and-set whether to go on alone; buffered outputs stay buffered until then.
    */
-  private onBackupSuspected(): void {
-    if (this.cluster.crashed(this.host) || this.mode !== 'protected') return;
-    this.cluster.context.declare({ kind: 'suspect', host: this.host, suspected: this.backupHost! });
-    this.decideAlone();
-  }
-
-  private decideAlone(): void {
-    const { context, options, figures } = this.cluster;
-    this.mode = 'deciding';
+  backupSuspected(): void {
+    this.phase = 'deciding';
     this.stopCheckpointing();
-    decideByTestAndSet(context.storageClient(this.host), this.cluster.flagOf(this.pairing), options.testAndSetAttempts, {
-      stillDeciding: () => this.mode === 'deciding' && !this.cluster.crashed(this.host),
-      won: () => this.goOnAlone(),
-      lost: (reason) => this.halt(reason),
-      countAttempts: (attempts) => (figures.testAndSetAttempts += attempts),
-    });
   }
 
   private stopCheckpointing(): void {
-    this.detector?.stop();
     this.epochTimer?.cancel();
     this.epochTimer = undefined;
     this.retransmitTimer?.cancel();
     this.retransmitTimer = undefined;
-    this.snapshotSend?.cancel();
-    this.beacon?.stop();
     this.checkpointDue = false;
   }
 
   /** No backup from now on: no checkpoints, buffered outputs leave, a stalled primary runs again. */
-  private goOnAlone(): void {
-    this.cluster.context.declare({ kind: 'alone', host: this.host });
-    this.mode = 'alone';
-    this.awaitingEstablished = false;
-    this.backupHost = undefined;
+  goAlone(): void {
+    this.phase = 'alone';
     this.stopCheckpointing();
     this.inFlight = undefined;
     if (this.stalledSinceNs !== undefined) {
@@ -368,103 +328,47 @@ export class PrimaryRole implements PrimaryOutputSink {
     }
     this.hold.releaseAll();
     this.vmHost.wake();
-    this.cluster.onPrimaryAlone(this);
   }
 
   /** Lost test-and-set: the other replica is live. Buffered outputs never leave. */
-  private halt(reason: string): void {
-    this.mode = 'halted';
+  halt(): void {
+    this.phase = 'halted';
     this.stopCheckpointing();
     this.hold.discardAll();
     this.vmHost.stop();
-    this.cluster.context.declare({ kind: 'halt', host: this.host, reason });
   }
 
-  // ----- re-protection -------------------------------------------------------------------------
+  // ----- re-protection (the core's calls) ------------------------------------------------------
 
   /**
-   * Brings up a new backup on `spare`: a new pairing whose first checkpoint, taken now, is the
-   * whole machine (the pause is its copy time). Outputs from then on wait for the new backup's
-   * acks; the primary is protected again once it acknowledged that first checkpoint.
+   * Brings up a new backup on the core's spare: the new pairing's first checkpoint, taken now, is
+   * the whole machine (the pause is its copy time). Outputs from then on wait for the new backup's
+   * acks.
    */
-  reprotect(spare: string): void {
-    if (this.mode !== 'alone') throw new Error(`re-protection from mode ${this.mode}`);
+  bringUp(): void {
+    if (this.phase !== 'alone') throw new Error(`re-protection from phase ${this.phase}`);
     if (this.hold.size !== 0) throw new Error(`re-protection with ${this.hold.size} outputs buffered`);
-    const { context } = this.cluster;
-    this.mode = 'reprotecting';
-    this.pairing = this.cluster.newPairing();
-    this.backupHost = spare;
+    this.phase = 'reprotecting';
     this.taken = 0;
     this.acked = 0;
-    this.reprotectStartNs = context.sim.nowNs;
-    context.declare({ kind: 'reprotect-start', host: spare });
-    this.startBeacon(spare);
+    this.reprotectStartNs = this.port.nowNs;
     this.takeCheckpoint();
   }
 
   /**
-   * Heartbeats to the spare while it is brought up, marked not established: they keep a spare that
-   * restored the first checkpoint waiting (its ack may be lost, the checkpoint sent again) without
-   * letting it contest the new pairing's flag (shared/pairing.ts).
+   * The first checkpoint was not acknowledged in time: send it again. While its pages are still
+   * being copied there is nothing to send yet (it leaves when the copy ends).
    */
-  private startBeacon(spare: string): void {
-    const { context, options } = this.cluster;
-    const heartbeat = encodePairingHeartbeat({ pairing: this.pairing, established: false });
-    this.beacon = new Beacon(context.sim, options.heartbeatNs, () => {
-      if (this.cluster.crashed(this.host) || this.mode !== 'reprotecting' || this.backupHost !== spare) return false;
-      context.network.send(this.host, spare, CHANNEL_HEARTBEAT, heartbeat);
-      return true;
-    });
-    this.beacon.start();
+  resendFirstCheckpoint(): void {
+    const checkpoint = this.inFlight;
+    if (this.phase !== 'reprotecting' || checkpoint?.sequence !== 1 || checkpoint.sentAtNs === undefined) return;
+    this.transmit(checkpoint);
   }
 
-  private sendFirstCheckpoint(pauseNs: TimeNs): void {
-    const { context, options } = this.cluster;
-    const checkpoint = this.inFlight!;
-    this.reprotectPauseNs = pauseNs;
-    const send = () => {
-      if (this.cluster.crashed(this.host)) return this.snapshotSend?.cancel();
-      this.transmit(checkpoint);
-    };
-    this.snapshotSend = new RetriedSend(context.sim, send, options.failureTimeoutNs, options.snapshotAttempts, () => this.onReprotectFailed());
-    this.snapshotSend.start();
-  }
-
-  /**
-   * The new backup restored the first checkpoint and acknowledged it: protected again (outputs wait
-   * on it), and its heartbeats now say the pairing is established. It is in place once it shows it
-   * heard: by a heartbeat saying so, or by acknowledging a later checkpoint.
-   */
-  private onNewBackupUp(): void {
-    this.snapshotSend?.acknowledged();
-    this.beacon?.stop();
-    this.mode = 'protected';
-    this.awaitingEstablished = true;
-    this.cluster.context.declare({ kind: 'protected', host: this.host });
-    this.startDetector();
-  }
-
-  /**
-   * The new backup knows the pairing is established: were this primary to crash now, it would take
-   * over instead of halting, so re-protection is done (shared/pairing.ts).
-   */
-  private onNewBackupInPlace(): void {
-    const { context, figures } = this.cluster;
-    this.awaitingEstablished = false;
-    figures.reprotectNs.add(context.sim.nowNs - this.reprotectStartNs);
+  /** The new backup confirmed it heard its pairing established: re-protection is done. */
+  reprotected(): void {
+    const { figures } = this.cluster;
+    figures.reprotectNs.add(this.port.nowNs - this.reprotectStartNs);
     figures.reprotectPauseNs.add(this.reprotectPauseNs);
-    context.declare({ kind: 'reprotect-done', host: this.backupHost!, pauseNs: this.reprotectPauseNs });
-  }
-
-  /**
-   * The spare never acknowledged the first checkpoint. Whatever it restored, it never heard that
-   * the pairing is established (only a protected primary says so), so it cannot contest the new
-   * pairing's flag and will abandon its copy: the primary keeps the authority it won and goes on
-   * alone (and tries the next spare), with no test-and-set a storage fault could make it lose.
-   */
-  private onReprotectFailed(): void {
-    if (this.mode !== 'reprotecting') return;
-    this.cluster.context.declare({ kind: 'reprotect-failed', host: this.backupHost! });
-    this.goOnAlone();
   }
 }

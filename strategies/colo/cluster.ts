@@ -92,6 +92,9 @@ class ColoHost implements HostStream<ColoMessage> {
         return this.primary!.backupSuspected();
       case 'go-alone':
         return this.primary!.goAlone();
+      case 'reprotected':
+        // Re-protection is done: colo keeps no figure of it.
+        return;
       case 'halt':
         this.primary?.halt();
         this.backup?.halt();

@@ -79,7 +79,7 @@ export interface StreamPort {
   timer(delayNs: TimeNs, action: () => void): Cancellable;
   declare(event: StrategyEvent): void;
   /** A word from the stream to its lifecycle. */
-  tell(input: Extract<PairingInput, { kind: 'go-live-ready' | 'first-state-acknowledged' }>): void;
+  tell(input: Extract<PairingInput, { kind: 'go-live-ready' | 'first-state-acknowledged' | 'established-shown' }>): void;
 }
 
 /** Options of the driver. */

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { StreamCall } from './types.ts';
 import { type HostStream, PairingDriver, type StreamPort } from './driver.ts';
-import { SyncNetwork } from './sync-network.ts';
-import { pairingFlag } from '../shared/pairing.ts';
+import { SYNC_LATENCY_NS, SyncNetwork } from './sync-network.ts';
+import { decodePairingHeartbeat, pairingFlag } from '../shared/pairing.ts';
 
 const MS = 1_000_000;
 
@@ -31,6 +31,8 @@ class ToyHost implements HostStream<ToyMessage> {
   held: number[] = [];
   released: number[] = [];
   halted: string | undefined;
+  /** `reprotected` calls: re-protections the primary saw confirmed. */
+  reprotected = 0;
   constructor(private readonly port: StreamPort) {}
 
   boot(): void {}
@@ -66,6 +68,9 @@ class ToyHost implements HostStream<ToyMessage> {
         return this.ship(true);
       case 'resend-first-state':
         return this.ship(true);
+      case 'reprotected':
+        this.reprotected++;
+        return;
       case 'halt':
         this.halted = call.reason;
         this.held = [];
@@ -250,4 +255,38 @@ test('a deposed primary wakes up: its log of the old pairing is dropped by the n
   assert.equal(driver.lifecycleOf('primary').mode, 'halted');
   assert.deepEqual(host('primary').released, [], 'its held output never left');
   assert.equal(world.serviceOwner, 'backup');
+});
+
+test('a new backup answers the primary\'s first established heartbeat at once: re-protection is done one round trip after its first ack, not a heartbeat interval later', () => {
+  const { world, host } = cluster();
+  world.runFor(1 * MS);
+  world.crash('backup');
+  world.runFor(300 * MS);
+  const firstState = world.declared.find((event) => event.kind === 'backup-holds' && event.host === 'spare-0');
+  const done = world.declared.find((event) => event.kind === 'reprotect-done');
+  assert.ok(firstState !== undefined && done !== undefined, world.story().join(' '));
+  // Its ack to the primary, the primary's established heartbeat back, the spare's answer: three latencies.
+  assert.equal(done.atNs - firstState.atNs, 3 * SYNC_LATENCY_NS);
+  assert.equal(host('primary').reprotected, 1);
+});
+
+test('every heartbeat between the primary and its new backup is lost: the streams show the pairing established (established-shown) and re-protection is still done', () => {
+  const { world, driver, host } = cluster();
+  world.runFor(1 * MS);
+  for (let drop = 0; drop < 200; drop++) world.dropNext((message) => message.channel === 'heartbeat' && (message.from === 'spare-0' || message.to === 'spare-0'));
+  world.crash('backup');
+  // The primary suspects the backup at about 51 ms and brings the spare up; it would suspect the
+  // silent spare 50 ms after its first ack.
+  world.runFor(70 * MS);
+  assert.equal(driver.lifecycleOf('primary').mode, 'reprotecting', 'the first state was acknowledged, the spare\'s confirmation lost');
+  assert.ok(!world.story().includes('reprotect-done@spare-0'));
+  // The spare's stream saw what the primary sends only once established (checkpoint: a second checkpoint)...
+  driver.input('spare-0', { kind: 'established-shown' });
+  const answer = world.sent.at(-1)!;
+  assert.ok(answer.from === 'spare-0' && answer.channel === 'heartbeat' && decodePairingHeartbeat(answer.bytes).established, 'the spare says at once that it knows');
+  // ...and the primary's stream sees the backup acknowledge it.
+  driver.input('primary', { kind: 'established-shown' });
+  assert.equal(driver.lifecycleOf('primary').mode, 'protected');
+  assert.deepEqual(world.story().slice(-2), ['reprotect-done@spare-0', 'protected@primary']);
+  assert.equal(host('primary').reprotected, 1);
 });

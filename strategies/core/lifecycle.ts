@@ -103,6 +103,9 @@ export class PairingLifecycle {
       case 'test-and-set':
         this.onTestAndSet(input.outcome);
         break;
+      case 'established-shown':
+        this.onEstablishedShown();
+        break;
       case 'go-live-ready':
         if (this.currentRole === 'backup' && this.currentMode === 'suspecting') this.decide();
         break;
@@ -139,9 +142,21 @@ export class PairingLifecycle {
   private onHeartbeat(from: string, heartbeat: PairingHeartbeat, nowNs: TimeNs): void {
     if (!this.fromPeer(from, heartbeat.pairing) || this.currentMode === 'halted') return;
     this.lastHeardNs = nowNs;
-    if (!heartbeat.established) return;
-    if (this.currentRole === 'backup') this.established = true;
-    else if (this.currentMode === 'reprotecting' && this.established) this.reprotected();
+    if (heartbeat.established) this.onEstablishedShown();
+  }
+
+  /** The peer showed it knows the pairing is established (its heartbeat, or its stream). */
+  private onEstablishedShown(): void {
+    if (this.currentRole === 'spare' || this.currentMode === 'halted') return;
+    if (this.currentRole === 'primary') {
+      if (this.currentMode === 'reprotecting' && this.established) this.reprotected();
+      return;
+    }
+    if (this.established) return;
+    this.established = true;
+    // The primary counts this backup in place only once it knows this: tell it now rather than at
+    // the next heartbeat (the schedule is unchanged).
+    this.beatOnce();
   }
 
   /**
@@ -190,10 +205,16 @@ export class PairingLifecycle {
   }
 
   private beat(): void {
-    if (!this.beating || this.currentPeer === undefined) return;
+    if (!this.beatOnce()) return;
+    this.emit({ kind: 'set-timer', name: 'heartbeat', delayNs: this.options.heartbeatNs });
+  }
+
+  /** Sends one heartbeat to the peer, if heartbeats go out; returns whether it did. */
+  private beatOnce(): boolean {
+    if (!this.beating || this.currentPeer === undefined) return false;
     const heartbeat = encodePairingHeartbeat({ pairing: this.currentPairing, established: this.established });
     this.emit({ kind: 'send', to: this.currentPeer, channel: 'heartbeat', bytes: heartbeat });
-    this.emit({ kind: 'set-timer', name: 'heartbeat', delayNs: this.options.heartbeatNs });
+    return true;
   }
 
   /** One timer at the moment the peer would become suspect; when it fires after a sign of life it is moved. */
@@ -341,6 +362,7 @@ export class PairingLifecycle {
   private reprotected(): void {
     this.currentMode = 'protected';
     this.reprotectDone = true;
+    this.stream({ kind: 'reprotected' });
     this.declare({ kind: 'reprotect-done', host: this.currentPeer!, pauseNs: this.pauseNs });
     this.declare({ kind: 'protected', host: this.host });
   }

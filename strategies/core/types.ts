@@ -50,6 +50,13 @@ export type PairingInput =
   | { readonly kind: 'test-and-set'; readonly outcome: TestAndSetOutcome }
   /** From the backup's stream: it finished what go-live needs (applied what it received). */
   | { readonly kind: 'go-live-ready' }
+  /**
+   * From the peer's stream, a sign that it knows the pairing is established, as good as a heartbeat
+   * saying so: on a backup, the primary sent what it sends only once it is (checkpoint: a second
+   * checkpoint); on a primary, the backup acknowledged what it applies only knowing so (the ack of
+   * that checkpoint). Lets a pairing whose heartbeats are lost still be confirmed.
+   */
+  | { readonly kind: 'established-shown' }
   /** From the primary's stream: the new backup acknowledged its first state (the pairing is established). */
   | { readonly kind: 'first-state-acknowledged'; readonly pauseNs: TimeNs };
 
@@ -71,6 +78,11 @@ export type StreamCall =
   | { readonly kind: 'bring-up'; readonly spare: string; readonly pairing: number }
   /** The first state was not acknowledged in time: send it again. */
   | { readonly kind: 'resend-first-state' }
+  /**
+   * The new backup confirmed it heard its pairing established: re-protection is done (the core
+   * declares `reprotect-done` and `protected` right after). For the stream's figures.
+   */
+  | { readonly kind: 'reprotected' }
   /** Stop for good (lost test-and-set, or a new backup that suspected the primary too early). */
   | { readonly kind: 'halt'; readonly reason: string };
 

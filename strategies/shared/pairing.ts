@@ -27,8 +27,7 @@ import { ByteReader, ByteWriter, DecodeError } from '../../harness/net/codec.ts'
 import type { ParameterSpec } from '../../harness/params.ts';
 import type { Timer } from '../../harness/sim/simulation.ts';
 import type { TimeNs } from '../../harness/sim/types.ts';
-import type { StrategyClock, StrategyContext } from '../types.ts';
-import { HeartbeatDetector } from './failure-detector.ts';
+import type { StrategyClock } from '../types.ts';
 
 /** The test-and-set flag of pairing `pairing`: the service's own flag for the first, then one each. */
 export function pairingFlag(serviceFlag: string, pairing: number): string {
@@ -60,46 +59,6 @@ export function decodePairingHeartbeat(bytes: Uint8Array): PairingHeartbeat {
   const heartbeat = { pairing: reader.u32(), established: reader.bool() };
   reader.end();
   return heartbeat;
-}
-
-/** One side of a pairing watching the other. */
-export interface PeerWatch {
-  /** This replica. */
-  readonly host: string;
-  /** The replica it pairs with. */
-  readonly peer: string;
-  readonly pairing: number;
-  readonly heartbeatNs: number;
-  /** Silence after which the peer is suspected. */
-  readonly failureTimeoutNs: number;
-  /**
-   * Sent in every heartbeat (see `PairingHeartbeat.established`): a constant from a primary, read
-   * at each heartbeat from a backup, which reports what it has heard so far.
-   */
-  readonly established: boolean | (() => boolean);
-  readonly onSuspect: () => void;
-}
-
-/**
- * Sends this pairing's heartbeats to the peer on channel `heartbeat` and suspects it after a
- * silence (the caller tells the detector what it `heard`); a host that crashed sends no more.
- */
-export function watchPeer(context: StrategyContext, watch: PeerWatch): HeartbeatDetector {
-  const { network } = context;
-  const { established } = watch;
-  const encoded = [false, true].map((value) => encodePairingHeartbeat({ pairing: watch.pairing, established: value }));
-  const detector: HeartbeatDetector = new HeartbeatDetector(context.sim, {
-    intervalNs: watch.heartbeatNs,
-    timeoutNs: watch.failureTimeoutNs,
-    sendHeartbeat: () => {
-      if (network.isCrashed(watch.host)) return detector.stop();
-      const value = typeof established === 'function' ? established() : established;
-      network.send(watch.host, watch.peer, 'heartbeat', encoded[value ? 1 : 0]!);
-    },
-    onSuspect: watch.onSuspect,
-  });
-  detector.start();
-  return detector;
 }
 
 /**
