@@ -117,6 +117,11 @@ export type StrategyEvent =
   | { readonly kind: 'protected'; readonly host: string }
   /** A new backup started being brought up on `host`; the primary paused for `pauseNs`. */
   | { readonly kind: 'reprotect-start'; readonly host: string }
+  /**
+   * The new backup on `host` is in place: the primary's outputs wait on it and it knows it may take
+   * over (it confirmed it heard the pairing established), so a crash of the primary from now on is
+   * one the pair must survive.
+   */
   | { readonly kind: 'reprotect-done'; readonly host: string; readonly pauseNs: TimeNs }
   /** Bringing up a new backup on `host` was given up (it never acknowledged its first state). */
   | { readonly kind: 'reprotect-failed'; readonly host: string }

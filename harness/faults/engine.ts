@@ -193,7 +193,7 @@ export function resolveHosts(world: World, targets: FaultTargets, role: HostRole
       return owner === undefined ? [] : [owner];
     }
     case 'current-backup': {
-      const backup = currentBackup(world);
+      const backup = currentBackup(world, targets);
       return backup === undefined ? [] : [backup];
     }
     case 'spare': {
@@ -208,20 +208,44 @@ export function resolveHosts(world: World, targets: FaultTargets, role: HostRole
   }
 }
 
-/** The backup of the current pairing, from the strategy's declarations (see `HostRole`). */
-function currentBackup(world: World): string | undefined {
+/**
+ * The current pairing: the host owning the service and the backup of the latest pairing (the
+ * initial backup, then the host of the latest re-protection), from the strategy's declarations and
+ * what the shared storage saw. A pairing ends when one of its two hosts wins test-and-set: the
+ * other can never take over in it (its flag is taken), so only the winner is left, alone until a
+ * new backup is in place. The storage's record decides this, not the strategy's word: a deposed
+ * backup still retrying its own test-and-set (cut from the storage, or under loss) does not halt
+ * until it hears "lost", and backs nothing up meanwhile (swarm runs colo/idle 1333471431, app-rsm/kv
+ * 1750429681, checkpoint/kv 765439905, checkpoint/cpu-bound 172675877: the owner crashed in that
+ * interval and the crash counted as one of a pair).
+ */
+function currentPairing(world: World, targets: FaultTargets): { readonly hosts: readonly string[]; readonly backup: string | undefined } {
   const initialPrimary = world.replicaHosts[0];
   let backup = world.replicaHosts[1];
+  let startNs = 0;
   for (const event of world.events) {
     if (event.kind === 'go-live' && event.host !== initialPrimary) backup = undefined;
-    if (event.kind === 'reprotect-done') backup = event.host;
+    if (event.kind === 'reprotect-done') {
+      backup = event.host;
+      startNs = event.timeNs;
+    }
     // A primary that goes on alone won test-and-set against its backup (or gave up a spare that
     // never heard its pairing established): that backup can no longer take over.
     if (event.kind === 'alone') backup = undefined;
   }
+  const owner = world.network.serviceOwner(targets.service);
+  const members = [owner, backup].filter((host): host is string => host !== undefined);
+  const winner = world.storage.flagWins.find((win) => win.timeNs >= startNs && members.includes(win.host));
   // A backup that halted (it lost a test-and-set race, or gave up its copy) backs nothing up.
   const halted = (host: string) => world.network.isHalted(host) || world.events.some((event) => event.kind === 'halt' && event.host === host);
-  return backup !== undefined && !world.network.isCrashed(backup) && !halted(backup) ? backup : undefined;
+  const running = (host: string) => !world.network.isCrashed(host) && !halted(host);
+  const hosts = (winner === undefined ? members : [winner.host]).filter(running);
+  return { hosts, backup: winner === undefined && backup !== undefined && running(backup) ? backup : undefined };
+}
+
+/** The backup of the current pairing (see `HostRole`). */
+function currentBackup(world: World, targets: FaultTargets): string | undefined {
+  return currentPairing(world, targets).backup;
 }
 
 /** How a crash stands against "one crash per pairing", judged before it strikes (see `FaultRecord.pairing`). */
@@ -230,8 +254,7 @@ function pairingStanding(world: World, targets: FaultTargets, action: Extract<Fa
 }
 
 function hostsStanding(world: World, targets: FaultTargets, victims: ReadonlySet<string>): FaultRecord['pairing'] {
-  const owner = world.network.serviceOwner(targets.service);
-  const pair = [owner, currentBackup(world)].filter((host): host is string => host !== undefined && !world.network.isCrashed(host) && !world.network.isHalted(host));
+  const pair = currentPairing(world, targets).hosts;
   const hitInPair = pair.filter((host) => victims.has(host)).length;
   if (hitInPair === 0) return 'outside';
   return pair.length === 2 && hitInPair === 1 ? 'one-of-pair' : 'pair';

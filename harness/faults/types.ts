@@ -19,7 +19,8 @@ export type HostRole =
   | 'service-owner'
   /**
    * The backup of the current owner when the step fires: the initial backup until a failover, then
-   * the host of the latest re-protection (none while the owner runs alone).
+   * the host of the latest re-protection (none while the owner runs alone: once either host of the
+   * pairing has won test-and-set at the storage, the other is deposed, whether or not it knows yet).
    */
   | 'current-backup'
   /** The first spare host not yet made a backup (none when every spare is in use or crashed). */
@@ -119,9 +120,10 @@ export interface FaultRecord {
   readonly bestEffort: boolean;
   /**
    * A crash's standing against the primary-backup promise, judged when it struck: `one-of-pair` if it
-   * took exactly one host of a pairing whose owner and backup both ran, `pair` if it took the owner
-   * with no live backup or both at once, `outside` for hosts that are neither (a spare, the storage,
-   * clients); null for other faults.
+   * took exactly one host of a pairing whose owner and backup both ran and neither had won its
+   * test-and-set flag, `pair` if it took the owner with no live backup (or the one host left of a
+   * pairing whose flag was won) or both at once, `outside` for hosts that are neither (a spare, a
+   * deposed backup, the storage, clients); null for other faults.
    */
   pairing: 'one-of-pair' | 'pair' | 'outside' | null;
 }

@@ -17,6 +17,13 @@ interface Flag {
   owner: string | undefined;
 }
 
+/** A test-and-set that set a clear flag, as the server saw it (for checkers). */
+export interface FlagWin {
+  readonly flag: string;
+  readonly host: string;
+  readonly timeNs: number;
+}
+
 /**
  * The shared storage server: block disks (sparse, zero-filled) and atomic test-and-set flags, one
  * per replicated service, reached only through the network so that partitions apply to it.
@@ -30,6 +37,12 @@ interface Flag {
 export class StorageServer {
   private readonly disks = new Map<string, { info: DiskInfo; sectors: Map<number, Uint8Array> }>();
   private readonly flags = new Map<string, Flag>();
+  /**
+   * Every test-and-set that set a clear flag, in order (a retry by the owner adds nothing): what
+   * the fault engine reads to know when a pairing ended, without taking a strategy's word for it.
+   * At most one per flag and re-arm.
+   */
+  private readonly wins: FlagWin[] = [];
   private busyUntilNs = 0;
   private served = 0;
 
@@ -56,6 +69,11 @@ export class StorageServer {
   /** The owner of a flag, or undefined while it is clear. Read directly, for checkers and tests. */
   flagOwner(flag: string): string | undefined {
     return this.flags.get(flag)?.owner;
+  }
+
+  /** Every win of a clear flag so far, in order. Read directly, for checkers. */
+  get flagWins(): readonly FlagWin[] {
+    return this.wins;
   }
 
   /** Reads sectors directly (for checkers and tests; simulated hosts go through `StorageClient`). */
@@ -116,6 +134,7 @@ export class StorageServer {
       this.flags.set(flagName, flag);
     }
     const won = flag.owner === undefined || flag.owner === from;
+    if (flag.owner === undefined) this.wins.push({ flag: flagName, host: from, timeNs: this.sim.nowNs });
     if (won) flag.owner = from;
     if (this.sim.trace.on) this.sim.trace.record('storage.test-and-set', this.host, { flag: flagName, caller: from, result: won });
     reply.u8(StorageStatus.ok).bool(won);

@@ -48,7 +48,8 @@ export class BackupRole {
       pairing: this.pairing,
       heartbeatNs: options.heartbeatNs,
       failureTimeoutNs: options.failureTimeoutNs,
-      established: false,
+      // What it has heard: the primary counts a new backup in place once it knows (shared/pairing.ts).
+      established: () => this.established,
       onSuspect: () => this.onPrimarySuspected(),
     });
   }
@@ -68,7 +69,8 @@ export class BackupRole {
   onBackupCheckpoint(from: string, message: CheckpointMessage): void {
     if (from !== this.primaryHost || message.pairing !== this.pairing || this.mode !== 'following') return;
     this.detector?.heard();
-    // The primary takes the second checkpoint only after the first one's ack reached it.
+    // The primary takes the second checkpoint only after the first one's ack reached it (and the
+    // ack of this one tells it this backup knows).
     if (message.sequence > 1) this.established = true;
     if (message.sequence <= this.applied) return this.sendAck(message.sequence);
     if (message.sequence !== this.applied + 1) return;
@@ -87,7 +89,10 @@ export class BackupRole {
   onBackupHeartbeat(from: string, heartbeat: Heartbeat): void {
     if (from !== this.primaryHost || heartbeat.pairing !== this.pairing) return;
     this.detector?.heard();
-    if (heartbeat.established) this.established = true;
+    if (!heartbeat.established || this.established) return;
+    this.established = true;
+    // The primary counts this backup in place only once it knows this (shared/pairing.ts): tell it now.
+    this.detector?.beatNow();
   }
 
   private apply(message: CheckpointMessage): void {

@@ -75,6 +75,11 @@ export class PrimaryRole implements PrimaryOutputSink {
   private beacon: Beacon | undefined;
   private reprotectStartNs = 0;
   private reprotectPauseNs = 0;
+  /**
+   * The new backup acknowledged its first checkpoint (outputs wait on it) but has not yet shown it
+   * heard that the pairing is established: until it does, it would halt rather than take over.
+   */
+  private awaitingEstablished = false;
 
   private constructor(
     private readonly cluster: CheckpointCluster,
@@ -287,6 +292,8 @@ export class PrimaryRole implements PrimaryOutputSink {
     figures.ackDelayNs.add(delayNs);
     this.ackDelayEstimateNs = (3 * this.ackDelayEstimateNs + delayNs) / 4;
     if (this.mode === 'reprotecting') this.onNewBackupUp();
+    // A backup applies a second checkpoint only knowing the pairing is established (backup-role.ts).
+    else if (this.awaitingEstablished && ack.sequence > 1) this.onNewBackupInPlace();
     const wasFull = this.hold.full;
     this.hold.releaseUpTo(this.acked);
     if (wasFull) this.vmHost.wake();
@@ -294,7 +301,9 @@ export class PrimaryRole implements PrimaryOutputSink {
   }
 
   onPrimaryHeartbeat(from: string, heartbeat: Heartbeat): void {
-    if (from === this.backupHost && heartbeat.pairing === this.pairing) this.detector?.heard();
+    if (from !== this.backupHost || heartbeat.pairing !== this.pairing) return;
+    this.detector?.heard();
+    if (heartbeat.established && this.awaitingEstablished && this.mode === 'protected') this.onNewBackupInPlace();
   }
 
   private startDetector(): void {
@@ -349,6 +358,7 @@ export class PrimaryRole implements PrimaryOutputSink {
   private goOnAlone(): void {
     this.cluster.context.declare({ kind: 'alone', host: this.host });
     this.mode = 'alone';
+    this.awaitingEstablished = false;
     this.backupHost = undefined;
     this.stopCheckpointing();
     this.inFlight = undefined;
@@ -420,17 +430,30 @@ export class PrimaryRole implements PrimaryOutputSink {
     this.snapshotSend.start();
   }
 
-  /** The new backup restored the first checkpoint and acknowledged it: protected again. */
+  /**
+   * The new backup restored the first checkpoint and acknowledged it: protected again (outputs wait
+   * on it), and its heartbeats now say the pairing is established. It is in place once it shows it
+   * heard: by a heartbeat saying so, or by acknowledging a later checkpoint.
+   */
   private onNewBackupUp(): void {
-    const { context, figures } = this.cluster;
     this.snapshotSend?.acknowledged();
     this.beacon?.stop();
     this.mode = 'protected';
+    this.awaitingEstablished = true;
+    this.cluster.context.declare({ kind: 'protected', host: this.host });
+    this.startDetector();
+  }
+
+  /**
+   * The new backup knows the pairing is established: were this primary to crash now, it would take
+   * over instead of halting, so re-protection is done (shared/pairing.ts).
+   */
+  private onNewBackupInPlace(): void {
+    const { context, figures } = this.cluster;
+    this.awaitingEstablished = false;
     figures.reprotectNs.add(context.sim.nowNs - this.reprotectStartNs);
     figures.reprotectPauseNs.add(this.reprotectPauseNs);
     context.declare({ kind: 'reprotect-done', host: this.backupHost!, pauseNs: this.reprotectPauseNs });
-    context.declare({ kind: 'protected', host: this.host });
-    this.startDetector();
   }
 
   /**

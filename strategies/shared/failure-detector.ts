@@ -58,6 +58,14 @@ export class HeartbeatDetector {
     this.lastHeardNs = this.sim.nowNs;
   }
 
+  /**
+   * Sends one heartbeat now, between the regular ones (news the peer should not wait an interval
+   * for); the schedule is unchanged.
+   */
+  beatNow(): void {
+    if (this.running) this.options.sendHeartbeat();
+  }
+
   /** Stops sending and watching (a replica that halted, or went on alone). */
   stop(): void {
     this.running = false;

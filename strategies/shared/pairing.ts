@@ -13,6 +13,14 @@
  * would let it win the untouched flag and go live while the primary still serves. The primary, for
  * its part, heartbeats the spare from the start of re-protection (`Beacon`), so that a slow or
  * retried snapshot does not make the spare give up.
+ *
+ * The new backup is in place (the primary declares `reprotect-done`) only once the primary knows
+ * the backup heard it: the backup's heartbeats say what it has heard (`established`), and it sends
+ * one at once when it first hears it. Before that, a crash of the primary would make the backup halt
+ * rather than take over, so the pair could not survive it yet: a primary that declared the new
+ * backup in place at the first acknowledgment promised a crash it could not survive (swarm run
+ * vmft/cpu-bound 327506066: the primary crashed 1 ms after that ack, before its first established
+ * heartbeat reached the spare, which then halted).
  */
 import { ConfigError } from '../../harness/errors.ts';
 import { ByteReader, ByteWriter, DecodeError } from '../../harness/net/codec.ts';
@@ -33,8 +41,9 @@ export interface PairingHeartbeat {
   readonly pairing: number;
   /**
    * From the primary: its outputs wait on this backup (it received the backup's first ack), so the
-   * pairing's flag now decides failures. False from a primary still bringing the backup up, and
-   * always false from a backup.
+   * pairing's flag now decides failures; false from a primary still bringing the backup up. From a
+   * backup: whether it has heard so (true throughout the initial pairing), the confirmation the
+   * primary waits for before it counts the new backup in place.
    */
   readonly established: boolean;
 }
@@ -63,8 +72,11 @@ export interface PeerWatch {
   readonly heartbeatNs: number;
   /** Silence after which the peer is suspected. */
   readonly failureTimeoutNs: number;
-  /** Sent in every heartbeat: true from a primary whose outputs wait on this backup. */
-  readonly established: boolean;
+  /**
+   * Sent in every heartbeat (see `PairingHeartbeat.established`): a constant from a primary, read
+   * at each heartbeat from a backup, which reports what it has heard so far.
+   */
+  readonly established: boolean | (() => boolean);
   readonly onSuspect: () => void;
 }
 
@@ -74,13 +86,15 @@ export interface PeerWatch {
  */
 export function watchPeer(context: StrategyContext, watch: PeerWatch): HeartbeatDetector {
   const { network } = context;
-  const heartbeat = encodePairingHeartbeat({ pairing: watch.pairing, established: watch.established });
+  const { established } = watch;
+  const encoded = [false, true].map((value) => encodePairingHeartbeat({ pairing: watch.pairing, established: value }));
   const detector: HeartbeatDetector = new HeartbeatDetector(context.sim, {
     intervalNs: watch.heartbeatNs,
     timeoutNs: watch.failureTimeoutNs,
     sendHeartbeat: () => {
       if (network.isCrashed(watch.host)) return detector.stop();
-      network.send(watch.host, watch.peer, 'heartbeat', heartbeat);
+      const value = typeof established === 'function' ? established() : established;
+      network.send(watch.host, watch.peer, 'heartbeat', encoded[value ? 1 : 0]!);
     },
     onSuspect: watch.onSuspect,
   });

@@ -66,7 +66,7 @@ export class BackupRole implements BackupReplayListener {
       timeoutNs: options.failureTimeoutNs + options.backupGraceNs,
       sendHeartbeat: () => {
         if (this.cluster.crashed(this.host)) return this.detector?.stop();
-        context.network.send(this.host, this.primaryHost, CHANNEL_HEARTBEAT, encodeHeartbeat({ epoch: this.epoch, receivedSequence: this.replay.receivedSequence, established: false }));
+        context.network.send(this.host, this.primaryHost, CHANNEL_HEARTBEAT, encodeHeartbeat({ epoch: this.epoch, receivedSequence: this.replay.receivedSequence, established: this.established }));
       },
       onSuspect: () => this.onPrimarySuspected(),
     });
@@ -95,7 +95,10 @@ export class BackupRole implements BackupReplayListener {
   onBackupHeartbeat(from: string, heartbeat: Heartbeat): void {
     if (from !== this.primaryHost || heartbeat.epoch !== this.epoch) return;
     this.detector?.heard();
-    if (heartbeat.established) this.established = true;
+    if (!heartbeat.established || this.established) return;
+    this.established = true;
+    // The primary counts this backup in place only once it knows this (shared/pairing.ts): tell it now.
+    this.detector?.beatNow();
   }
 
   /** The snapshot came again (our ack was lost): acknowledge again. */

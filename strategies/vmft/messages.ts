@@ -38,7 +38,8 @@ export interface LogAck {
 /**
  * A heartbeat; the backup's carries the highest contiguous sequence it received (for
  * retransmission), the primary's whether the pairing is established (shared/pairing.ts: its outputs
- * wait on this backup, which may contest the epoch's flag from then on).
+ * wait on this backup, which may contest the epoch's flag from then on), and the backup's whether it
+ * has heard so (the primary counts a new backup in place only then).
  */
 export interface Heartbeat {
   readonly epoch: number;

@@ -65,6 +65,11 @@ export class PrimaryRole implements PrimaryLogSink {
   private beacon: Beacon | undefined;
   private reprotectStartNs = 0;
   private reprotectPauseNs = 0;
+  /**
+   * The new backup acknowledged its snapshot (outputs wait on it) but has not yet said it heard
+   * that the epoch is established: until it does, it would halt rather than take over.
+   */
+  private awaitingEstablished = false;
 
   private constructor(
     private readonly cluster: VmftCluster,
@@ -297,6 +302,7 @@ export class PrimaryRole implements PrimaryLogSink {
     this.detector?.heard();
     this.backupReceived = heartbeat.receivedSequence;
     this.backupReportedAtNs = this.cluster.context.sim.nowNs;
+    if (heartbeat.established && this.awaitingEstablished && this.mode === 'protected') this.onNewBackupInPlace();
   }
 
   /** Backup lag, sampled at each ack: how far its replay is behind the primary's execution. */
@@ -354,6 +360,7 @@ export class PrimaryRole implements PrimaryLogSink {
   private goOnAlone(): void {
     this.cluster.context.declare({ kind: 'alone', host: this.host });
     this.mode = 'alone';
+    this.awaitingEstablished = false;
     this.log = undefined;
     this.backupHost = undefined;
     this.detector?.stop();
@@ -436,19 +443,31 @@ export class PrimaryRole implements PrimaryLogSink {
     this.flush();
   }
 
-  /** The new backup restored the snapshot and acknowledged it: protected again. */
+  /**
+   * The new backup restored the snapshot and acknowledged it: protected again (outputs wait on it),
+   * and its heartbeats now say the epoch is established. It is in place once it confirms it heard.
+   */
   private onNewBackupUp(): void {
-    const { context, figures } = this.cluster;
     this.snapshotSend?.acknowledged();
     this.beacon?.stop();
     this.mode = 'protected';
-    figures.reprotectNs.add(context.sim.nowNs - this.reprotectStartNs);
-    figures.reprotectPauseNs.add(this.reprotectPauseNs);
-    context.declare({ kind: 'reprotect-done', host: this.backupHost!, pauseNs: this.reprotectPauseNs });
-    context.declare({ kind: 'protected', host: this.host });
+    this.awaitingEstablished = true;
+    this.cluster.context.declare({ kind: 'protected', host: this.host });
     // The next failure is decided on this epoch's own flag, which nobody has set yet (see
     // VmftCluster.flagOf: re-arming the previous flag would let the previous loser win it).
     this.startDetector();
+  }
+
+  /**
+   * The new backup heard that the epoch is established: were this primary to crash now, it would
+   * take over instead of halting, so re-protection is done (shared/pairing.ts).
+   */
+  private onNewBackupInPlace(): void {
+    const { context, figures } = this.cluster;
+    this.awaitingEstablished = false;
+    figures.reprotectNs.add(context.sim.nowNs - this.reprotectStartNs);
+    figures.reprotectPauseNs.add(this.reprotectPauseNs);
+    context.declare({ kind: 'reprotect-done', host: this.backupHost!, pauseNs: this.reprotectPauseNs });
   }
 
   /**
