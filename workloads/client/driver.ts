@@ -94,8 +94,9 @@ export class ClientDriver<Input, Output> {
   /**
    * Schedules the load: closed-loop clients start at once; open-loop clients start their arrival
    * processes, each a Poisson process at `ratePerSecond / clients` from its own stream, so the
-   * clients together offer `ratePerSecond` (a sum of independent Poisson processes is one), as
-   * wrk2 gives each connection its share of the rate (Tene, wrk2 README, "constant throughput").
+   * clients together offer `ratePerSecond` (a sum of independent Poisson processes is one): the
+   * rate is the total over all connections, as wrk2's `-R` is (wrk2 README, "Basic Usage"), and the
+   * gaps are exponential, Mutilate's default inter-arrival distribution (`--iadist=exponential`).
    */
   start(): void {
     const { load } = this.options;
@@ -139,7 +140,8 @@ export class ClientDriver<Input, Output> {
 
   /**
    * An open-loop arrival: sent at once by an idle client, else it waits in the client's backlog
-   * (its latency counts from now, the intended send time: no coordinated omission, as in wrk2),
+   * (its latency counts from now, the intended send time: no coordinated omission, as wrk2
+   * measures "from the time the transmission should have occurred", wrk2 README),
    * or is rejected when the backlog is full.
    */
   private onArrival(client: Client<Input, Output>, arrivalNs: TimeNs): void {

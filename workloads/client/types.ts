@@ -59,7 +59,8 @@ export type OperationGenerator<Input> = (random: RandomStream, client: number) =
  *   one ended (the lecture's clients, and YCSB's default).
  * - `open`: operations arrive as a Poisson process at `ratePerSecond` in all, regardless of how fast
  *   they are served: each client draws its own arrivals at `ratePerSecond / clients`. A client has
- *   one operation in flight; arrivals meanwhile wait in its backlog of at most `queueLimit`
+ *   one operation in flight (Mutilate's default `--depth` of 1 per connection); arrivals meanwhile
+ *   wait in its backlog of at most `queueLimit`
  *   (arrivals beyond it are counted as rejected, those still waiting when the load stops as
  *   abandoned). Latency counts from the arrival, the intended send time, as a user would see it
  *   (wrk2's correction of coordinated omission).
