@@ -28,6 +28,11 @@ export const OPEN_CLIENTS = 128;
 export const SERVER = { 'job-units': '4', 'working-set-kib': '256' };
 /** The same server with a DVD Store-like disk round per request: one 4 KiB block read and written back. */
 export const SERVER_DISK = { ...SERVER, 'disk-blocks': '1' };
+/**
+ * A server at the top of the issue's range of per-request work: 55 units, about 1,000,000
+ * instructions per request (1 ms), so it saturates near 1,000 requests per second.
+ */
+export const SERVER_HEAVY = { 'job-units': '55', 'working-set-kib': '256' };
 
 /** One workload of the open-loop sweeps: what runs, for how long, at which offered loads. */
 interface OpenSweep {
@@ -53,13 +58,15 @@ interface OpenSweep {
 /**
  * The open-loop sweeps. counter and kv answer in about 1 µs of guest work, so with 128 requests
  * outstanding the unreplicated service tops out near 128 per round trip (about 600,000/s on the
- * 100 µs LAN); the CPU-heavy server saturates its CPU at about 13,500/s; the disk round bounds the
- * disk server at about 1,300/s (two storage requests of about 300 µs each).
+ * 100 µs LAN); the CPU-heavy server saturates its CPU at about 13,500/s, the heavy one at about
+ * 1,000/s; the disk round bounds the disk server at about 1,300/s (two storage requests of about
+ * 300 µs each).
  */
 export const OPEN_SWEEPS: readonly OpenSweep[] = [
   { label: 'counter', workload: 'counter', settings: {}, durationMs: 10, offeredOpsPerSec: [30_000, 100_000, 250_000, 1_200_000], disk: false },
   { label: 'kv', workload: 'kv', settings: {}, durationMs: 10, offeredOpsPerSec: [30_000, 100_000, 250_000, 1_200_000], disk: false },
   { label: 'server', workload: 'cpu-bound', settings: SERVER, durationMs: 100, offeredOpsPerSec: [3_000, 9_000, 12_000, 27_000], disk: false },
+  { label: 'server-heavy', workload: 'cpu-bound', settings: SERVER_HEAVY, durationMs: 100, offeredOpsPerSec: [400, 2_000], disk: false },
   { label: 'server-disk', workload: 'cpu-bound', settings: SERVER_DISK, durationMs: 100, offeredOpsPerSec: [300, 900, 2_600], disk: true },
 ];
 /** Virtual time each closed-loop point runs: 200 requests with one client, 800 at saturation. */
@@ -111,7 +118,7 @@ function instructionsPerOp(report: RunReport): number | null {
  */
 export const loadCurve: Experiment = {
   name: 'load-curve',
-  description: 'each correct strategy under closed-loop clients (1 to 128) on a CPU-heavy server (cpu-bound, about 76,000 instructions per request), and under open-loop offered load (Poisson arrivals over 128 clients, latency from the intended send time) on counter, kv, that server and the server with a 4 KiB disk read and write per request (strategies with disk support): throughput, its ratio to none at the same load, latency, replication and logging traffic, and the arrivals the clients could not send',
+  description: 'each correct strategy under closed-loop clients (1 to 128) on a CPU-heavy server (cpu-bound, about 76,000 instructions per request), and under open-loop offered load (Poisson arrivals over 128 clients, latency from the intended send time) on counter, kv, that server, a heavy server (about 1,000,000 instructions per request) and the server with a 4 KiB disk read and write per request (strategies with disk support): throughput, its ratio to none at the same load, latency, replication and logging traffic, and the arrivals the clients could not send',
   labelColumns: ['workload', 'load', 'strategy', 'clients', 'offeredOpsPerSec'],
   columns: ['workload', 'load', 'strategy', 'clients', 'offeredOpsPerSec', 'throughputOpsPerSec', 'performanceRatio', 'latencyP50Us', 'latencyP99Us', 'replicationMbitPerSec', 'loggingMbitPerSec', 'instructionsPerOp', 'droppedArrivals', 'retries'],
   numericColumns: ['throughputOpsPerSec', 'performanceRatio', 'latencyP50Us', 'latencyP99Us', 'replicationMbitPerSec', 'loggingMbitPerSec', 'instructionsPerOp', 'droppedArrivals', 'retries'],
