@@ -5,7 +5,7 @@
  * `registry.ts` lists them.
  */
 import type { ParameterSpec, ParameterValues } from '../harness/params.ts';
-import type { ClientCodec, LoadModel, OperationGenerator } from './client/types.ts';
+import type { ClientCodec, LoadModel, OperationGenerator, StreamWindow } from './client/types.ts';
 
 /** The machine a workload's guest runs on, for one set of parameter values. */
 export interface GuestSpec {
@@ -53,4 +53,10 @@ export interface Workload<Input = unknown, Output = unknown> {
   readonly codec: ClientCodec<Input, Output>;
   /** The operation generator for these parameter values. */
   generator(parameters: ParameterValues): OperationGenerator<Input>;
+  /**
+   * For a workload whose clients are TCP-like streams with these parameter values (net-bulk's
+   * `transport=stream`): their window. Undefined, or absent: each client has one operation in
+   * flight (`ClientDriver`).
+   */
+  stream?(parameters: ParameterValues): StreamWindow<Input> | undefined;
 }

@@ -29,6 +29,7 @@ test('the explanation of the lecture anomaly names the prefix, the state and the
   assert.equal(verdict.state, 'not-linearizable');
   if (verdict.state !== 'not-linearizable') return;
   const { explanation } = verdict;
+  assert.ok(explanation.kind === 'search', 'a counter history is searched');
   assert.deepEqual(explanation.prefix.map((operation) => operation.index), [0]);
   assert.equal(explanation.state, '1');
   assert.equal(explanation.stateValue, 1);
@@ -44,6 +45,7 @@ test('the explanation of two increments overlapping a get that saw 5 blocks on t
   const verdict = checkHistory(counterModel, { operations: [inc(0, 0, 10, 1), inc(1, 0, 10, 2), get] });
   assert.equal(verdict.state, 'not-linearizable');
   if (verdict.state !== 'not-linearizable') return;
+  assert.ok(verdict.explanation.kind === 'search', 'a counter history is searched');
   assert.equal(verdict.explanation.prefix.length, 2);
   assert.deepEqual(verdict.explanation.frontier.map((operation) => operation.index), [2]);
   assert.equal(verdict.explanation.blocking.index, 2);

@@ -4,8 +4,13 @@
  * budget of search steps is shared among them round-robin, with slices that double every round:
  * every partition gets a small slice first, so that one hard partition cannot hide a quick failure
  * in another, and a definite failure in any partition decides the whole history.
+ *
+ * A partition that is an append history with distinguishable values (see `append-order.ts`) is
+ * decided first, in polynomial time, by the append-order check, which is complete for such
+ * partitions; only the others are searched.
  */
 import { ConfigError } from '../errors.ts';
+import { checkAppendOrder, explainAppendOrder } from './append-order.ts';
 import type { CacheAllowance } from './cache.ts';
 import { explainFailure } from './explain.ts';
 import { layOutPartition } from './layout.ts';
@@ -30,20 +35,33 @@ export function checkHistory<State, Input, Output, Init>(model: Model<State, Inp
     const found = timingProblem(operation);
     if (found !== undefined) throw new ConfigError(`operations[${index}].${found.field}: ${found.problem}`);
   });
-  const searches = [...partitionIndexes(model, history.operations)].map(([key, indexes]) => {
+  const partitions = [...partitionIndexes(model, history.operations)];
+  const searches: PartitionSearch<State, Input, Output>[] = [];
+  let appendOrderPartitions = 0;
+  for (const [key, indexes] of partitions) {
+    const initialState = model.initialState(history.init, key);
+    const view = options.appendOrder === false ? undefined : model.appendView;
+    const decided = view === undefined ? undefined : checkAppendOrder(view, view.initial(initialState), history.operations, indexes);
+    if (decided !== undefined && decided.state !== 'not-applicable') appendOrderPartitions++;
+    if (decided?.state === 'not-linearizable') {
+      const explanation = explainAppendOrder(model as Model<unknown, Input, Output, unknown>, key, decided, history.operations);
+      return { state: 'not-linearizable', explanation, searchSteps: 0, partitionCount: partitions.length, appendOrderPartitions, operationCount: history.operations.length };
+    }
+    if (decided?.state === 'linearizable') continue;
     const layout = layOutPartition(key, history.operations, indexes);
-    return new PartitionSearch<State, Input, Output>(model as Model<State, Input, Output, unknown>, layout, model.initialState(history.init, key), allowance);
-  });
+    searches.push(new PartitionSearch<State, Input, Output>(model as Model<State, Input, Output, unknown>, layout, initialState, allowance));
+  }
   const failed = runRoundRobin(searches, budgetSteps);
   const statistics: SearchStatistics = {
     searchSteps: searches.reduce((sum, search) => sum + search.steps, 0),
-    partitionCount: searches.length,
+    partitionCount: partitions.length,
+    appendOrderPartitions,
     operationCount: history.operations.length,
   };
   if (failed !== undefined) return { state: 'not-linearizable', explanation: explainFailure(model as Model<State, Input, Output, unknown>, failed, history.operations), ...statistics };
   const unfinished = searches.filter((search) => search.status === 'running').map((search) => search.layout.key);
   if (unfinished.length === 0) return { state: 'linearizable', ...statistics };
-  const reason = `the search budget of ${budgetSteps} steps ran out with ${unfinished.length} of ${searches.length} partition${searches.length === 1 ? '' : 's'} undecided`;
+  const reason = `the search budget of ${budgetSteps} steps ran out with ${unfinished.length} of ${partitions.length} partition${partitions.length === 1 ? '' : 's'} undecided`;
   return { state: 'unknown', reason, unfinishedPartitions: unfinished, ...statistics };
 }
 

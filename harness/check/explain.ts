@@ -5,7 +5,7 @@
  */
 import type { PartitionLayout } from './layout.ts';
 import type { PartitionSearch } from './search.ts';
-import type { ExplainedOperation, Explanation, Model, Operation } from './types.ts';
+import type { ExplainedOperation, Model, Operation, SearchExplanation } from './types.ts';
 
 /** How many operations of the prefix the text shows (the structured form has all of them). */
 const PREFIX_LINES_SHOWN = 5;
@@ -14,7 +14,7 @@ export function explainFailure<State, Input, Output>(
   model: Model<State, Input, Output, unknown>,
   search: PartitionSearch<State, Input, Output>,
   operations: readonly Operation<Input, Output>[],
-): Explanation {
+): SearchExplanation {
   const layout = search.layout;
   const prefixMembers = Array.from(search.bestPrefix.subarray(0, Math.max(0, search.bestDepth)));
   const explain = (member: number): ExplainedOperation => explainOperation(model, layout, operations, member);
@@ -30,6 +30,7 @@ export function explainFailure<State, Input, Output>(
   const prefix = prefixMembers.map(explain);
   const state = model.describeState(search.bestState);
   return {
+    kind: 'search',
     partition: layout.key,
     prefix,
     state,
@@ -68,7 +69,11 @@ function explainOperation<Input, Output>(
   operations: readonly Operation<Input, Output>[],
   member: number,
 ): ExplainedOperation {
-  const index = layout.historyIndexes[member]!;
+  return explainIndex(model, operations, layout.historyIndexes[member]!);
+}
+
+/** Operation `index` of the history as an explanation shows it. */
+export function explainIndex<Input, Output>(model: Model<unknown, Input, Output, unknown>, operations: readonly Operation<Input, Output>[], index: number): ExplainedOperation {
   const operation = operations[index]!;
   return {
     index,

@@ -3,7 +3,7 @@ import type { Verdict } from './types.ts';
 
 /** The verdict line, e.g. `linearizable (1000 operations, 4 partitions, 5321 search steps)`. */
 export function verdictLine(verdict: Verdict): string {
-  const figures = `${verdict.operationCount} operations, ${verdict.partitionCount} partition${verdict.partitionCount === 1 ? '' : 's'}, ${verdict.searchSteps} search steps`;
+  const figures = `${verdict.operationCount} operations, ${verdict.partitionCount} partition${verdict.partitionCount === 1 ? '' : 's'}, ${verdict.searchSteps} search steps${verdict.appendOrderPartitions > 0 ? `, ${verdict.appendOrderPartitions} by append order` : ''}`;
   switch (verdict.state) {
     case 'linearizable':
       return `linearizable (${figures})`;

@@ -162,3 +162,31 @@ export function referenceFile(): ReferenceService<FileInput, FileOutput> {
     },
   };
 }
+
+/** Which kv writes answer their version: all, none, or every other one (a history the append-order check declines). */
+export type VersionAnswers = 'all' | 'none' | 'mixed';
+
+/**
+ * A kv store over `keyCount` keys written only by appends: 30% get, 70% append of distinct values
+ * `v<n>.` (prefix-free: the dot ends each one), answering versions as `versions` says.
+ */
+export function referenceKvAppends(keyCount: number, versions: VersionAnswers): ReferenceService<KvInput, KvOutput> {
+  const values = new Map<string, string>();
+  const counts = new Map<string, number>();
+  let written = 0;
+  return {
+    nextInput(random) {
+      const key = `k${random.int(0, keyCount - 1)}`;
+      return random.int(0, 9) < 3 ? { op: 'get', key } : { op: 'append', key, value: `v${written++}.` };
+    },
+    execute(input): KvOutput {
+      const current = values.get(input.key) ?? '';
+      if (input.op === 'get') return { value: current };
+      values.set(input.key, current + input.value);
+      const version = (counts.get(input.key) ?? 0) + 1;
+      counts.set(input.key, version);
+      const answered = versions === 'all' || (versions === 'mixed' && version % 2 === 0);
+      return answered ? { version } : {};
+    },
+  };
+}

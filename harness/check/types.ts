@@ -74,7 +74,45 @@ export interface Model<State, Input, Output, Init> {
   describeState(state: State): string;
   /** The state as plain JSON, for `--json` explanations. */
   stateValue(state: State): JsonValue;
+  /**
+   * For a model whose partitions can be append histories (a value that only grows by appends,
+   * read whole): how to see its operations that way, so that the checker can decide such a
+   * partition by the append-order check (`append-order.ts`) instead of searching. Optional: a
+   * model without it is always searched.
+   */
+  readonly appendView?: AppendView<State, Input, Output>;
 }
+
+/**
+ * A model's operations seen as an append history: appends of strings and reads of the whole
+ * value, which is the initial text followed by every applied append in order.
+ */
+export interface AppendView<State, Input, Output> {
+  /** The initial state's text and write count (the version a first append answers is one more). */
+  initial(state: State): { readonly text: string; readonly version: number };
+  /**
+   * What an operation is: an append of `value` (with the version its answer gives, if any), a
+   * completed read that saw `text`, a read whose outcome is unknown (it constrains nothing), or
+   * `other` (e.g. a put): a partition holding any `other` operation is searched.
+   */
+  classify(input: Input, output: Output | null): AppendStep;
+}
+
+/** One operation of an append history (see `AppendView.classify`). */
+export type AppendStep =
+  | {
+      readonly kind: 'append';
+      /** The appended string. */
+      readonly value: string;
+      /** The key's count of writes after this append, as answered; undefined when not answered (or unknown). */
+      readonly version: number | undefined;
+    }
+  | {
+      readonly kind: 'read';
+      /** The whole value read; undefined for a read whose outcome is unknown. */
+      readonly text: string | undefined;
+    }
+  | { readonly kind: 'other' };
 
 /**
  * A model of any state, input, output and init types: the registry holds models of different
@@ -95,6 +133,11 @@ export interface CheckOptions {
    * it, the search goes on without remembering new configurations: slower, equally correct.
    */
   readonly cacheLimitBytes?: number;
+  /**
+   * Whether partitions that the append-order check applies to are decided by it (default true);
+   * false searches every partition (to compare the two, as the tests and the benchmark do).
+   */
+  readonly appendOrder?: boolean;
 }
 
 /** Figures about the search, reported with every verdict. */
@@ -103,6 +146,8 @@ export interface SearchStatistics {
   readonly searchSteps: number;
   /** Number of partitions the history was split into (1 for models that cannot be split). */
   readonly partitionCount: number;
+  /** Partitions decided by the append-order check rather than by the search. */
+  readonly appendOrderPartitions: number;
   /** Operations in the history, completed and unknown. */
   readonly operationCount: number;
 }
@@ -121,12 +166,17 @@ export interface ExplainedOperation {
   readonly description: string;
 }
 
+/** Why a history is not linearizable: the search's frontier, or the append-order check's evidence. */
+export type Explanation = SearchExplanation | AppendOrderExplanation;
+
 /**
  * Why a history is not linearizable, as small as the search can make it: in the partition that
  * failed, the longest prefix that could be linearized, the state it leads to, and the operations
  * that were candidates to come next, none of which could.
  */
-export interface Explanation {
+export interface SearchExplanation {
+  /** Found by the search. */
+  readonly kind: 'search';
   /** Key of the failing partition (empty for models that are not partitioned). */
   readonly partition: string;
   /** The longest linearizable prefix found, in linearization order. */
@@ -144,6 +194,36 @@ export interface Explanation {
   /** The operation whose return closed the frontier: it had to be linearized by then and was not. */
   readonly blocking: ExplainedOperation;
   /** The whole explanation as readable text (several lines). */
+  readonly text: string;
+}
+
+/** Which rule of the append-order check a partition broke (see `append-order.ts`). */
+export type AppendOrderRule =
+  /** A read saw a value that no sequence of distinct appends (after the initial text) makes. */
+  | 'impossible-read'
+  /** Two reads saw values neither of which is a prefix of the other. */
+  | 'incompatible-reads'
+  /** An append answered a version other than the position the reads (or the other versions) give it. */
+  | 'wrong-version'
+  /** An operation had to take effect before another that completed before it was called. */
+  | 'real-time'
+  /** Appends answered versions that need more appends of unknown outcome in between than there were. */
+  | 'missing-appends';
+
+/**
+ * Why a partition of an append history is not linearizable, from the append-order check: the
+ * operations that no linearization can reconcile (two reads, a read and an append, ...), and why.
+ */
+export interface AppendOrderExplanation {
+  /** Found by the append-order check. */
+  readonly kind: 'append-order';
+  /** Key of the failing partition. */
+  readonly partition: string;
+  /** The rule broken. */
+  readonly rule: AppendOrderRule;
+  /** The operations that break it, as the text names them. */
+  readonly operations: readonly ExplainedOperation[];
+  /** The whole explanation as readable text. */
   readonly text: string;
 }
 

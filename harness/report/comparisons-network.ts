@@ -55,7 +55,7 @@ function netperfRow(mode: string, setup: string, published: number, shape: strin
   };
 }
 
-const RECEIVE_WHY = 'in this model the streams are closed-loop request/reply streams, which hide the output rule\'s delay behind one another: no flow-controlled stream waits on the guest\'s held acknowledgments';
+const RECEIVE_WHY = 'receive did not fall: the stream\'s window covered the output rule\'s hold on the guest\'s acknowledgments, and neither the logging link nor the primary\'s logging CPU (strategies/vmft/logging-cost.ts) held the stream below the client link';
 
 export function netperfComparisons(): Comparison[] {
   const published = NETPERF_MBIT_PER_SEC;
@@ -72,7 +72,7 @@ export function netperfComparisons(): Comparison[] {
     netperfRow('receive', SETUP_10_GBIT, published.receiveFtLogging10Gbit, 'recovers most of the 1 Gbit/s drop: receive fell (ratio ≤ 0.9) and 10 Gbit/s wins back over half of the gap', (rows) => {
       const [ratio1, ratio10] = [receive1(rows), ratioOf(rows, 'receive', SETUP_10_GBIT)];
       return ratio1 === undefined || ratio10 === undefined ? undefined : ratio1 <= 0.9 && ratio10 - ratio1 >= (1 - ratio1) / 2;
-    }, 'a faster logging link wins back little here: each stream keeps one request outstanding, so the output rule\'s round trip to the backup, not the logging link\'s bandwidth, bounds it — the model has no TCP-like stream with a window of unacknowledged bytes, in which a saturated 1 Gbit/s logging link would be the bottleneck the paper saw'),
+    }, 'a faster logging link wins back little here: what bounds the stream is the primary\'s CPU, not the link — the logging cost model charges every logged byte and entry to the primary (strategies/vmft/logging-cost.ts: 8 ns a byte, the rule of thumb of 1 GHz per Gbit/s of TCP, and 1 µs an entry) on top of the guest\'s own work per segment, and a faster link does not shorten that; with the logging CPU cost set to 0 the 1 Gbit/s logging link, saturated, is the bound and 10 Gbit/s recovers it (--set log-cpu-ns-per-entry=0 --set log-cpu-ns-per-byte=0)'),
     netperfRow('transmit', SETUP_1_GBIT, published.transmitFtLogging1Gbit, 'transmit less affected than receive: receive fell (ratio ≤ 0.9) and transmit\'s ratio is above it', (rows) => {
       const [transmit, receive] = [ratioOf(rows, 'transmit', SETUP_1_GBIT), receive1(rows)];
       return transmit === undefined || receive === undefined ? undefined : receive <= 0.9 && transmit > receive;

@@ -8,7 +8,8 @@ import { ConfigError } from '../errors.ts';
 import { integerParameter, stringParameter } from '../params.ts';
 import { validateSeed } from '../sim/random.ts';
 import { ClientDriver } from '../../workloads/client/driver.ts';
-import type { ClientCounters, LoadModel, Operation } from '../../workloads/client/types.ts';
+import { StreamDriver } from '../../workloads/client/stream-driver.ts';
+import type { ClientCounters, ClientOptions, LoadDriver, LoadModel, Operation } from '../../workloads/client/types.ts';
 import { findWorkload } from '../../workloads/registry.ts';
 import type { Workload } from '../../workloads/types.ts';
 import { findStrategy } from '../../strategies/registry.ts';
@@ -121,7 +122,7 @@ export function prepareExperiment(config: ExperimentConfig, environment: RunEnvi
   // The driver's hosts must exist before the faults are armed (steps aimed at clients resolve to
   // them), and the run's length depends on the armed steps: the driver asks through `holder`.
   const holder: { faults?: ScheduledFaults; length?: RunLength } = {};
-  const driver: ClientDriver<unknown, unknown> = new ClientDriver(world.sim, world.network, {
+  const clientOptions: ClientOptions = {
     service: workload.name,
     load,
     timeoutNs: integerParameter(run, 'timeout-ms') * 1_000_000,
@@ -130,7 +131,13 @@ export function prepareExperiment(config: ExperimentConfig, environment: RunEnvi
     maxOperations: UNBOUNDED_OPERATIONS,
     issueWhile: (nowNs: number): boolean => holder.length!.mayIssue(holder.faults!, nowNs, driver.history().length),
     ...(integerParameter(run, 'client-hosts') > 0 ? { clientHosts: integerParameter(run, 'client-hosts') } : {}),
-  }, workload.codec, workload.generator(settings.workload));
+  };
+  // A workload whose clients are TCP-like streams gets a windowed driver; the others one operation per client.
+  const window = workload.stream?.(settings.workload);
+  const generate = workload.generator(settings.workload);
+  const driver: LoadDriver<unknown, unknown> = window === undefined
+    ? new ClientDriver(world.sim, world.network, clientOptions, workload.codec, generate)
+    : new StreamDriver(world.sim, world.network, clientOptions, workload.codec, generate, window);
   world.setClientLoss(driver.hosts, run['client-loss'] as number);
   instrument?.(world);
   const instance = strategy.create(world.strategyContext());
@@ -163,7 +170,7 @@ interface RunParts {
   readonly scenarioName: string;
   readonly settings: ResolvedSettings;
   readonly world: World;
-  readonly driver: ClientDriver<unknown, unknown>;
+  readonly driver: LoadDriver<unknown, unknown>;
   readonly faults: ScheduledFaults;
   readonly length: RunLength;
   readonly load: LoadModel;
@@ -218,7 +225,7 @@ function finish(parts: RunParts, stoppedBy: RunReport['stoppedBy']): ExperimentO
 }
 
 /** Runs the simulation until the clients are done, nothing is left to happen, or the time bound. */
-function runToEnd(world: World, driver: ClientDriver<unknown, unknown>, endNs: number, onPoll?: () => void): RunReport['stoppedBy'] {
+function runToEnd(world: World, driver: LoadDriver<unknown, unknown>, endNs: number, onPoll?: () => void): RunReport['stoppedBy'] {
   while (world.sim.nowNs < endNs) {
     onPoll?.();
     if (driver.finished && world.sim.nowNs > 0) return 'clients-done';

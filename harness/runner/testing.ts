@@ -11,6 +11,8 @@ import { findStrategy } from '../../strategies/registry.ts';
 import type { StrategyInstance } from '../../strategies/types.ts';
 import { findWorkload } from '../../workloads/registry.ts';
 import { ClientDriver } from '../../workloads/client/driver.ts';
+import { StreamDriver } from '../../workloads/client/stream-driver.ts';
+import type { ClientOptions, LoadDriver } from '../../workloads/client/types.ts';
 import { integerParameter } from '../params.ts';
 import { RUN_PARAMETERS, resolveSettings } from './settings.ts';
 import type { RunEnvironment } from './types.ts';
@@ -20,7 +22,7 @@ export interface ScriptedRun {
   readonly world: World;
   readonly instance: StrategyInstance;
   /** The clients, if the run has them. */
-  readonly driver: ClientDriver<unknown, unknown> | undefined;
+  readonly driver: LoadDriver<unknown, unknown> | undefined;
   /** Runs the simulation until virtual time `ms` (milliseconds from the start). */
   runUntilMs(ms: number): void;
   /** Schedules `action` at virtual time `ms`. */
@@ -48,14 +50,20 @@ export function scriptedRun(strategyName: string, workloadName: string, seed: nu
   const instance = strategy.create(world.strategyContext());
   world.sim.schedule(0, () => instance.start());
   const { run } = resolved;
-  const driver = options.clients !== true ? undefined : new ClientDriver<unknown, unknown>(world.sim, world.network, {
+  const clientOptions: ClientOptions = {
     service: workload.name,
     load: workload.defaultLoad(resolved.workload),
     timeoutNs: integerParameter(run, 'timeout-ms') * 1_000_000,
     maxAttempts: integerParameter(run, 'max-attempts'),
     stopIssuingAtNs: (integerParameter(run, 'client-start-ms') + integerParameter(run, 'duration-ms')) * 1_000_000,
     maxOperations: integerParameter(run, 'operations'),
-  }, workload.codec, workload.generator(resolved.workload));
+  };
+  // As in a full run: a workload whose clients are TCP-like streams gets the windowed driver.
+  const window = workload.stream?.(resolved.workload);
+  const generate = workload.generator(resolved.workload);
+  const driver: LoadDriver<unknown, unknown> | undefined = options.clients !== true ? undefined
+    : window === undefined ? new ClientDriver(world.sim, world.network, clientOptions, workload.codec, generate)
+    : new StreamDriver(world.sim, world.network, clientOptions, workload.codec, generate, window);
   if (driver !== undefined) world.sim.schedule(integerParameter(run, 'client-start-ms') * 1_000_000, () => driver.start());
   const toNs = (ms: number): TimeNs => Math.round(ms * 1_000_000);
   return {

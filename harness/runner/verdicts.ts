@@ -37,7 +37,7 @@ export const CHECKERS: readonly Checker[] = [
     property: 'the client history is linearizable against the workload\'s model (timed-out operations may or may not have taken effect)',
     check: ({ model, operations, init, budgetSteps }) => {
       const verdict = checkHistory(findModel(model), { operations, init }, { budgetSteps });
-      const size = `${verdict.operationCount} operations in ${verdict.partitionCount} partition(s), ${verdict.searchSteps} search steps`;
+      const size = `${verdict.operationCount} operations in ${verdict.partitionCount} partition(s), ${verdict.appendOrderPartitions} decided by append order, ${verdict.searchSteps} search steps`;
       if (verdict.state === 'linearizable') return { state: 'pass', evidence: size };
       if (verdict.state === 'unknown') return { state: 'unknown', evidence: `${verdict.reason} (${size})` };
       return { state: 'fail', evidence: verdict.explanation.text };

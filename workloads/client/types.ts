@@ -112,3 +112,31 @@ export interface ClientCounters {
   /** Open loop: arrivals still waiting in a backlog when the load stopped (never sent). */
   abandonedArrivals: number;
 }
+
+/**
+ * A TCP-like stream's flow control, for a workload whose clients each carry one ordered byte
+ * stream (net-bulk's `transport=stream`): a client keeps sending its next segment while the bytes
+ * of its unacknowledged segments stay within the window, and a reply acknowledges its segment.
+ */
+export interface StreamWindow<Input> {
+  /** Most unacknowledged bytes a stream keeps in flight (the receiver's advertised window). */
+  readonly windowBytes: number;
+  /** The bytes of the stream an operation moves (its segment's payload, in either direction). */
+  segmentBytes(input: Input): number;
+}
+
+/** What the runner needs of a client driver, whichever way it offers load. */
+export interface LoadDriver<Input, Output> {
+  /** The client hosts' names. */
+  readonly hosts: string[];
+  /** Every operation started so far, in order of first call. */
+  history(): readonly Operation<Input, Output>[];
+  /** True when no operation is in flight or waiting and no new one may start. */
+  readonly finished: boolean;
+  /** Schedules the load. */
+  start(): void;
+  /** Ends the run for the clients: what is still in flight stays `unknown`. */
+  close(): void;
+  /** Counters beyond the history. */
+  readonly counters: ClientCounters;
+}

@@ -1,11 +1,13 @@
 /**
  * Bulk network transfer (the VMware FT paper's netperf experiment): receive mode streams chunks
- * into the guest, transmit mode pulls chunks out of it. Model `byte-stream` (model.ts beside this
- * file). Wire format in workloads/README.md ("net-bulk").
+ * into the guest, transmit mode pulls chunks out of it. With `transport=stream` each client is a
+ * TCP-like stream with a window of unacknowledged bytes (workloads/client/stream-driver.ts).
+ * Model `byte-stream` (model.ts beside this file). Wire format in workloads/README.md ("net-bulk").
  */
+import { ConfigError } from '../../harness/errors.ts';
 import { ByteReader, DecodeError } from '../../harness/net/codec.ts';
 import { integerParameter, stringParameter, type ParameterValues } from '../../harness/params.ts';
-import type { ClientCodec } from '../client/types.ts';
+import type { ClientCodec, StreamWindow } from '../client/types.ts';
 import { tickBootArguments, tickParameter } from '../tick.ts';
 import type { Workload } from '../types.ts';
 import type { ByteStreamInput, ByteStreamOutput } from '../../harness/check/models/byte-stream.ts';
@@ -13,6 +15,20 @@ import type { ByteStreamInput, ByteStreamOutput } from '../../harness/check/mode
 export const NET_OPERATION = { push: 1, pull: 2 } as const;
 /** Largest chunk: a pull reply carries an 8-byte offset and the chunk in one frame. */
 export const NET_MAX_CHUNK_BYTES = 2016;
+
+/**
+ * Default stream window: 65,535 bytes, the largest TCP window without window scaling (RFC 9293
+ * §3.1, a 16-bit field; RFC 7323 §2 for scaling), and what a Linux 2.6 receiver advertised at its
+ * default buffer (net.ipv4.tcp_rmem default 87380 bytes, of which tcp_adv_win_scale = 2 advertises
+ * three quarters: Documentation/networking/ip-sysctl.txt) — the kernels of the VMware FT paper's
+ * era. Linux's receive-buffer autotuning may grow it (up to tcp_rmem's maximum); not modelled.
+ */
+export const NET_WINDOW_BYTES_DEFAULT = 65_535;
+/**
+ * Most segments a window may hold: the guest's receive ring (FTB_SERVICE_RING_SLOTS in
+ * service.h), so a stream never overruns it, as a TCP window stays within the receiver's buffer.
+ */
+export const NET_WINDOW_MAX_SEGMENTS = 64;
 
 /** Byte `offset` of the guest's transmit stream (net-bulk.c's net_pattern). */
 export function streamPattern(offset: number): number {
@@ -66,6 +82,8 @@ export const netBulkWorkload: Workload<ByteStreamInput, ByteStreamOutput> = {
   parameters: [
     { name: 'mode', description: 'receive: clients stream data into the guest; transmit: the guest streams data out in replies', kind: 'enum', default: 'receive', values: ['receive', 'transmit'] },
     { name: 'chunk-bytes', description: 'bytes per chunk (per request in receive mode, per reply in transmit mode)', kind: 'integer', default: 2000, min: 1, max: NET_MAX_CHUNK_BYTES },
+    { name: 'transport', description: 'request-reply: each client keeps one chunk outstanding; stream: each client is a TCP-like stream that keeps up to window-bytes of unacknowledged chunks (segments) in flight', kind: 'enum', default: 'request-reply', values: ['request-reply', 'stream'] },
+    { name: 'window-bytes', description: `transport=stream: most unacknowledged payload bytes per stream (default ${NET_WINDOW_BYTES_DEFAULT}: the largest unscaled TCP window; workloads/README.md, "net-bulk")`, kind: 'integer', default: NET_WINDOW_BYTES_DEFAULT, min: 1, max: NET_WINDOW_MAX_SEGMENTS * NET_MAX_CHUNK_BYTES },
     tickParameter(0),
   ],
   model: 'byte-stream',
@@ -74,9 +92,19 @@ export const netBulkWorkload: Workload<ByteStreamInput, ByteStreamOutput> = {
   guest: (parameters: ParameterValues) => ({ image: 'workloads/net-bulk/bin/net-bulk.elf', harts: 1, ramBytes: 2 * 1024 * 1024, diskSectors: 0, bootArguments: tickBootArguments(parameters) }),
   defaultLoad: () => ({ kind: 'closed', clients: 4, thinkTimeNs: 0 }),
   codec: netBulkCodec,
+  stream: (parameters: ParameterValues) => (stringParameter(parameters, 'transport') === 'stream' ? streamWindow(parameters) : undefined),
   generator(parameters: ParameterValues) {
     const bytes = integerParameter(parameters, 'chunk-bytes');
     const receive = stringParameter(parameters, 'mode') === 'receive';
     return (random) => (receive ? { op: 'push', bytes, seed: random.nextUint32() } : { op: 'pull', bytes });
   },
 };
+
+/** The stream's window for these parameters: at least one segment, at most the guest's ring. */
+function streamWindow(parameters: ParameterValues): StreamWindow<ByteStreamInput> {
+  const windowBytes = integerParameter(parameters, 'window-bytes');
+  const chunkBytes = integerParameter(parameters, 'chunk-bytes');
+  if (windowBytes < chunkBytes) throw new ConfigError(`net-bulk window-bytes = ${windowBytes} is not valid with chunk-bytes = ${chunkBytes}: expected a window of at least one chunk`);
+  if (windowBytes > NET_WINDOW_MAX_SEGMENTS * chunkBytes) throw new ConfigError(`net-bulk window-bytes = ${windowBytes} is not valid with chunk-bytes = ${chunkBytes}: expected at most ${NET_WINDOW_MAX_SEGMENTS} chunks (${NET_WINDOW_MAX_SEGMENTS * chunkBytes} bytes), the guest's receive ring`);
+  return { windowBytes, segmentBytes: (input) => input.bytes };
+}

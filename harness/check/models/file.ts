@@ -4,6 +4,10 @@
  * with `from` and `count` the records from index `from`, at most `count` of them.
  * The file's state is a linked list that shares its past with the states before it, so an append
  * costs one node and the search can keep thousands of states without copying files.
+ *
+ * A file is an append history (`appendView`): an append's index + 1 is its version (the count of
+ * records after it), and when the records are distinct and every read is whole, the append-order
+ * check decides the history without a search.
  */
 import { combineHash, extendStringHash, mix32 } from '../hash.ts';
 import type { Model } from '../types.ts';
@@ -85,6 +89,15 @@ function holdsRange(file: FileState, from: number, count: number, records: reado
   return true;
 }
 
+/**
+ * The records as one text for the append-order check: each as a JSON string, which ends at its
+ * first unescaped quote, so distinct records are prefix-free and a text splits back into records
+ * in one way only.
+ */
+function encodeRecords(records: readonly string[]): string {
+  return records.map((record) => JSON.stringify(record)).join('');
+}
+
 function sameFile(first: FileState, second: FileState): boolean {
   if (first.length !== second.length || first.hash !== second.hash) return false;
   let left: FileState | null = first;
@@ -161,5 +174,13 @@ export const fileModel: Model<FileState, FileInput, FileOutput, readonly string[
   describeOperation,
   describeState: (state) => describeRecords(recordsOf(state)),
   stateValue: (state) => recordsOf(state),
+  appendView: {
+    initial: (state) => ({ text: encodeRecords(recordsOf(state)), version: state.length }),
+    classify(input, output) {
+      if (input.op === 'append') return { kind: 'append', value: JSON.stringify(input.record), version: output !== null && 'index' in output ? output.index + 1 : undefined };
+      if (input.from !== undefined) return { kind: 'other' };
+      return { kind: 'read', text: output !== null && 'records' in output ? encodeRecords(output.records) : undefined };
+    },
+  },
 };
 

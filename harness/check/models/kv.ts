@@ -6,6 +6,10 @@
  * A put or append may answer the key's version after it (etcd's per-key version: its count of
  * writes, 1 after the first), as the workloads' kv service does. Then a write applied twice is
  * visible in its own answer — the version skips — not only in a later read.
+ *
+ * A key written only by appends is an append history (`appendView`): when its appended values are
+ * prefix-free (the workloads' are: one length, distinct), the append-order check decides it
+ * without a search.
  */
 import { extendStringHash, hashString, mix32 } from '../hash.ts';
 import type { Model } from '../types.ts';
@@ -123,4 +127,12 @@ export const kvModel: Model<KvValue, KvInput, KvOutput, KvInit> = {
   describeOperation,
   describeState: (state) => `${quote(state.text)} (version ${state.version})`,
   stateValue: (state) => state.text,
+  appendView: {
+    initial: (state) => ({ text: state.text, version: state.version }),
+    classify(input, output) {
+      if (input.op === 'put') return { kind: 'other' };
+      if (input.op === 'get') return { kind: 'read', text: output !== null && 'value' in output ? output.value : undefined };
+      return { kind: 'append', value: input.value, version: output !== null && 'version' in output ? output.version : undefined };
+    },
+  },
 };
