@@ -101,7 +101,7 @@ const SATURATION_WHY = 'the replication path, not the server\'s CPU, bounds thro
 function saturationComparisons(): Comparison[] {
   const ratio = (strategy: string, workload = 'server'): Comparison => ({
     experiment: 'load-curve',
-    figure: `FT/non-FT performance ratio of a saturated ${SERVERS[workload]} (open loop) under ${strategy}`,
+    figure: `FT/non-FT performance ratio of a saturated ${SERVERS[workload]} under ${strategy}, open loop`,
     source: VMWARE_FT,
     published: `${FT_PERFORMANCE_RATIO.low}–${FT_PERFORMANCE_RATIO.high} for server workloads at saturation (Table 1)`,
     shape: 'ratio ≥ 0.9 of the saturation throughputs',
@@ -115,7 +115,7 @@ function saturationComparisons(): Comparison[] {
   });
   const logging = (workload: string): Comparison => ({
     experiment: 'load-curve',
-    figure: `logging bandwidth of a saturated ${SERVERS[workload]} (open loop) under vmft`,
+    figure: `logging bandwidth of a saturated ${SERVERS[workload]} under vmft, open loop`,
     source: VMWARE_FT,
     published: `${FT_LOGGING_MBIT_PER_SEC.low}–${FT_LOGGING_MBIT_PER_SEC.high} Mbit/s for server workloads (Table 1)`,
     shape: 'between 1 and 20 Mbit/s on the replication channels (network-measured, framing, acknowledgments and heartbeats included) at saturation',
