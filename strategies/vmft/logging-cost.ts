@@ -9,7 +9,8 @@
  *
  * The charge is applied by wrapping the primary's host policy: every input it delivers and every
  * non-deterministic read it serves while logging is one entry. PROGRESS marks (one per heartbeat)
- * and batch framing are not charged. Defaults and sources: strategies/vmft/README.md.
+ * and batch framing are not charged. Neither default is a published measurement; what the
+ * literature does and does not say about them: strategies/vmft/README.md.
  */
 import type { HardwareClock, HostPolicy, MachineInput, MachineOutput } from '../../harness/host/types.ts';
 import type { VmHost } from '../../harness/host/vm-host.ts';
@@ -26,12 +27,24 @@ export interface LoggingCost {
   readonly nsPerByte: number;
 }
 
+/**
+ * Not a measurement: no published per-entry recording cost was found. Sources found put one VM
+ * exit at "hundreds or thousands of cycles" (Intel, "Understanding VM Exits", 2009); 1 µs is
+ * 1,000 cycles of the 1000-MIPS host. README.md lists what was and was not retrieved.
+ */
 export const LOG_CPU_NS_PER_ENTRY_DEFAULT = 1000;
+/**
+ * Not a measurement: the "1 GHz per 1 Gbit/s" TCP rule of thumb, one cycle per bit, 8 ns a byte at
+ * 1000 MIPS (8.2 µs/KB of netperf service demand). Foong et al. (ISPASS 2003) question the rule,
+ * and Menon and Zwaenepoel (USENIX ATC 2008) report transmit, the logging channel's direction,
+ * as the side with per-byte savings (TSO, checksum offload), so it more likely overstates than
+ * understates; no transmit figure was found to replace it (README.md).
+ */
 export const LOG_CPU_NS_PER_BYTE_DEFAULT = 8;
 
 export const LOGGING_COST_PARAMETERS: readonly ParameterSpec[] = [
-  { name: 'log-cpu-ns-per-entry', description: 'primary CPU time per log entry (the exit into the hypervisor that records it), in ns; see strategies/vmft/README.md', kind: 'integer', default: LOG_CPU_NS_PER_ENTRY_DEFAULT, min: 0, max: 1_000_000 },
-  { name: 'log-cpu-ns-per-byte', description: 'primary CPU time per logged byte (buffer copy and network stack; 8 ns: 1 GHz per Gbit/s), in ns', kind: 'number', default: LOG_CPU_NS_PER_BYTE_DEFAULT, min: 0, max: 1_000_000 },
+  { name: 'log-cpu-ns-per-entry', description: 'primary CPU time per log entry (the exit into the hypervisor that records it), in ns; unsourced order of magnitude (a VM exit: hundreds to thousands of cycles), see strategies/vmft/README.md', kind: 'integer', default: LOG_CPU_NS_PER_ENTRY_DEFAULT, min: 0, max: 1_000_000 },
+  { name: 'log-cpu-ns-per-byte', description: 'primary CPU time per logged byte (buffer copy and TCP transmit), in ns; unsourced: 8 is the 1 GHz per Gbit/s rule of thumb, likely high for a sender with TSO, see strategies/vmft/README.md', kind: 'number', default: LOG_CPU_NS_PER_BYTE_DEFAULT, min: 0, max: 1_000_000 },
 ];
 
 /** Where the charges go: the figures count them. */
