@@ -17,3 +17,7 @@ export * from './shared/pairing.ts';
 export * from './shared/reprotect.ts';
 export * from './shared/snapshot-codec.ts';
 export * from './shared/stats.ts';
+export type * from './core/types.ts';
+export * from './core/lifecycle.ts';
+export * from './core/driver.ts';
+export * from './core/sync-network.ts';

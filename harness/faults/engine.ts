@@ -215,6 +215,9 @@ function currentBackup(world: World): string | undefined {
   for (const event of world.events) {
     if (event.kind === 'go-live' && event.host !== initialPrimary) backup = undefined;
     if (event.kind === 'reprotect-done') backup = event.host;
+    // A primary that goes on alone won test-and-set against its backup (or gave up a spare that
+    // never heard its pairing established): that backup can no longer take over.
+    if (event.kind === 'alone') backup = undefined;
   }
   // A backup that halted (it lost a test-and-set race, or gave up its copy) backs nothing up.
   const halted = (host: string) => world.network.isHalted(host) || world.events.some((event) => event.kind === 'halt' && event.host === host);

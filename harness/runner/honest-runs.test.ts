@@ -83,12 +83,17 @@ test('a composed scenario file runs: partition, crash whoever owns the service o
   assert.equal(report.verdicts.liveness.state, 'pass');
 });
 
-test('availability: app-rsm survives one crash; a second crash with no backup left is expected loss, not a failure', () => {
-  const once = run('app-rsm', 'counter', 'crash-primary');
+test('availability: colo survives one crash; a second crash with no backup left (colo has no spare) is expected loss, not a failure', () => {
+  const once = run('colo', 'counter', 'crash-primary');
   assert.equal(once.verdicts.availability.state, 'pass', once.verdicts.availability.evidence);
-  const twice = run('app-rsm', 'counter', 'repeated-failover');
+  const twice = run('colo', 'counter', 'repeated-failover');
   assert.equal(twice.verdicts.availability.state, 'not-applicable');
   assert.match(twice.verdicts.availability.evidence, /^expected loss: crash service-owner .* no live backup left/);
+});
+
+test('availability: app-rsm re-protects onto its spare, so the second crash of repeated-failover is within the promise and survived', () => {
+  const twice = run('app-rsm', 'counter', 'repeated-failover');
+  assert.equal(twice.verdicts.availability.state, 'pass', twice.verdicts.availability.evidence);
 });
 
 test('a run cut short by max-virtual-seconds says so', () => {
@@ -100,8 +105,18 @@ test('a scenario that needs a host the strategy lacks is refused: repeated-failo
   assert.throws(() => run('none', 'counter', 'repeated-failover'), /scenario repeated-failover needs a backup, but strategy none runs no backup/);
 });
 
-test('a crash after the backup halted (it lost the test-and-set race of a partition) is beyond the promise: expected loss, not a failure (swarm seed 303843103)', () => {
+test('a backup that halted (it lost the test-and-set race of a partition) is replaced by the spare, so the owner\'s later crash is survived (swarm seed 303843103; expected loss before app-rsm re-protected)', () => {
   const report = run('app-rsm', 'cpu-bound', 'random', { faults: '5', crashes: '1', 'fault-phase-ms': '800', partitions: 'true', loss: 'false', 'one-way': 'never', 'max-loss-percent': '5', 'liveness-bound-ms': '300' }, 303843103);
   assert.deepEqual(violations(report.verdicts), []);
-  assert.match(report.verdicts.availability.evidence, /^expected loss: crash service-owner \(primary\) at .* no live backup left/);
+  const story = report.events.map((event) => `${event.kind}@${'host' in event ? event.host : ''}`);
+  for (const expected of ['halt@backup', 'reprotect-done@spare-0', 'go-live@spare-0']) assert.ok(story.includes(expected), story.join(' '));
+  assert.equal(report.verdicts.availability.state, 'pass', report.verdicts.availability.evidence);
+});
+
+test('a crash of an owner that went on alone (it won test-and-set against its re-protected backup, which was still asking) is beyond the promise: expected loss (swarm seed 1008489400)', () => {
+  const report = run('app-rsm', 'net-bulk', 'random', { faults: '8', crashes: '1', 'fault-phase-ms': '800', partitions: 'true', loss: 'false', 'one-way': 'always', 'max-loss-percent': '40', 'stale-routes-ms': '300', 'liveness-bound-ms': '300' }, 1008489400);
+  assert.deepEqual(violations(report.verdicts), []);
+  const story = report.events.map((event) => `${event.kind}@${'host' in event ? event.host : ''}`);
+  assert.ok(story.indexOf('alone@backup', story.indexOf('reprotect-done@spare-0')) >= 0, story.join(' '));
+  assert.match(report.verdicts.availability.evidence, /^expected loss: crash service-owner \(backup\) at .* no live backup left/);
 });

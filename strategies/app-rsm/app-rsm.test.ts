@@ -118,3 +118,16 @@ test('multiprocessor and disk guests are refused up front', () => {
 test('a failure timeout not above the heartbeat interval is refused, naming the values', () => {
   assert.throws(() => run('app-rsm', 'counter', 'none', 1, { operations: '1', 'heartbeat-ms': '50', 'failure-timeout-ms': '50' }), /failure-timeout-ms = 50 .*heartbeat-ms = 50/);
 });
+
+test('repeated-failover: the new primary brings its spare up as a new backup, so the second crash is survived too', () => {
+  for (const workload of ['counter', 'kv']) {
+    const report = run('app-rsm', workload, 'repeated-failover', 1);
+    assertAllPass(report);
+    assert.equal(report.verdicts.availability.state, 'pass', describe(report));
+    assert.equal(report.failover?.recovered, true, describe(report));
+    const kinds = report.events.map((event) => `${event.kind}@${'host' in event ? event.host : ''}`);
+    for (const expected of ['reprotect-start@spare-0', 'reprotect-done@spare-0']) assert.ok(kinds.includes(expected), describe(report));
+    assert.equal(report.strategyFigures.reprotections, 1, JSON.stringify(report.strategyFigures));
+    assert.ok((report.strategyFigures.firstStateBytes ?? 0) > 0, JSON.stringify(report.strategyFigures));
+  }
+});

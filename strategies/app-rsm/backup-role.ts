@@ -3,24 +3,27 @@
  * and executes the primary's operations strictly in number order — each request frame delivered
  * to its NIC from the recorded source address, each read answered with the recorded value — with
  * its outputs suppressed. It acknowledges an operation once its guest produced the reply (the
- * state after exactly that many operations: a sync point). On suspecting the primary it applies
- * every operation it received, then asks test-and-set: it goes live or halts.
+ * state after exactly that many operations: a sync point). A new backup brought up on a spare
+ * starts instead from the primary's first state (its whole machine, between two operations) and
+ * applies the pairing's operations from 1 on top of it. When the core suspects the primary, the
+ * backup first applies every operation it received (what go-live must finish first); the core
+ * then asks test-and-set and promotes it or halts it.
  */
-import { watchPeer } from '../shared/pairing.ts';
 import type { HostPolicy, MachineOutput } from '../../harness/host/types.ts';
 import type { VmHost } from '../../harness/host/vm-host.ts';
 import type { TimeNs } from '../../harness/sim/types.ts';
-import { HeartbeatDetector } from '../shared/failure-detector.ts';
-import { decideByTestAndSet } from '../shared/go-live.ts';
+import type { StreamPort } from '../core/driver.ts';
+import { syncPoint } from '../core/lifecycle.ts';
 import type { AppRsmCluster } from './cluster.ts';
-import { CHANNEL_ACK, type Heartbeat, type Operation, type OperationBatch, type ReadKind, encodeAck } from './messages.ts';
+import { CHANNEL_ACK, type FirstState, type Operation, type OperationBatch, type ReadKind, encodeAck } from './messages.ts';
 import { answers } from './operations.ts';
 import { AppBackupPolicy, type ReplaySource } from './policies.ts';
 
-type BackupMode =
+type BackupPhase =
   | 'following'
   /** The primary is suspected: applying the operations received before test-and-set. */
   | 'draining'
+  /** Drained: the core asks test-and-set; no operation enters any more. */
   | 'deciding'
   | 'halted'
   | 'promoted';
@@ -33,11 +36,7 @@ const IDLE_POLL_NS = 50_000;
 const ACK_EVERY = 16;
 
 export class BackupRole implements ReplaySource {
-  vmHost!: VmHost;
-  /** The live policy of the backup's host (timers, and reads outside operations); kept on go-live. */
-  live!: HostPolicy;
-  private mode: BackupMode = 'following';
-  private detector: HeartbeatDetector | undefined;
+  private phase: BackupPhase = 'following';
   /** Operations received and not yet delivered, by number. */
   private readonly received = new Map<number, Operation>();
   /** The highest operation applied (its reply produced). */
@@ -48,42 +47,52 @@ export class BackupRole implements ReplaySource {
   /** The primary's instruction count at each applied and not yet acknowledged operation's reply. */
   private readonly appliedRetired = new Map<number, number>();
 
-  constructor(
+  private constructor(
     private readonly cluster: AppRsmCluster,
-    readonly host: string,
-    private readonly primaryHost: string,
-    private readonly pairing: number,
+    private readonly port: StreamPort,
+    readonly vmHost: VmHost,
+    /** The live policy of the backup's host (timers, and reads outside operations); kept on go-live. */
+    readonly live: HostPolicy,
   ) {}
 
-  /** Boots the backup's guest (the same image, from instruction 0) and starts watching the primary. */
-  start(): void {
-    const { context, options } = this.cluster;
-    this.vmHost = context.createVmHost(
-      this.host,
-      (platform) => context.bootMachine(platform),
-      (vmHost) => {
-        this.live = context.livePolicy(vmHost);
-        return new AppBackupPolicy(this.live, this);
-      },
-    );
-    this.vmHost.start();
-    this.detector = watchPeer(context, {
-      host: this.host,
-      peer: this.primaryHost,
-      pairing: this.pairing,
-      heartbeatNs: options.heartbeatNs,
-      failureTimeoutNs: options.failureTimeoutNs,
-      established: false,
-      onSuspect: () => this.onPrimarySuspected(),
+  get host(): string {
+    return this.port.host;
+  }
+
+  /** The backup of pairing 0: its guest boots the same image as the primary's, from instruction 0. */
+  static boot(cluster: AppRsmCluster, port: StreamPort): BackupRole {
+    const role = BackupRole.create(cluster, port, (platform) => cluster.context.bootMachine(platform));
+    role.vmHost.start();
+    return role;
+  }
+
+  /**
+   * A spare becomes the backup of a new pairing from the primary's first state: its machine is the
+   * primary's at that moment, and the host timers its guest had armed are armed again here.
+   */
+  static adopt(cluster: AppRsmCluster, port: StreamPort, state: FirstState): BackupRole {
+    const role = BackupRole.create(cluster, port, (platform) => cluster.context.restoreMachine(platform, state.snapshot));
+    const { vmHost } = role;
+    const clock = { nowNs: Math.max(port.nowNs, vmHost.cpuNs()), retired: vmHost.machine.retired };
+    state.snapshot.devices.timerCompare.forEach(([low, high], hart) => vmHost.armTimer(hart, high * 2 ** 32 + low, clock));
+    vmHost.start();
+    return role;
+  }
+
+  private static create(cluster: AppRsmCluster, port: StreamPort, createMachine: Parameters<AppRsmCluster['context']['createVmHost']>[1]): BackupRole {
+    let role: BackupRole | undefined;
+    cluster.context.createVmHost(port.host, createMachine, (vmHost) => {
+      const live = cluster.context.livePolicy(vmHost);
+      role = new BackupRole(cluster, port, vmHost, live);
+      return new AppBackupPolicy(live, role);
     });
+    return role!;
   }
 
   // ----- receiving operations ------------------------------------------------------------------
 
-  onBackupBatch(from: string, batch: OperationBatch): void {
-    if (from !== this.primaryHost || batch.pairing !== this.pairing) return;
-    this.detector?.heard();
-    if (this.mode !== 'following') return;
+  onBatch(batch: OperationBatch): void {
+    if (this.phase !== 'following') return;
     for (const operation of batch.operations) {
       if (operation.number <= this.applied || operation.number === this.executing?.operation.number) continue;
       if (operation.number > this.applied + MAX_RECEIVED_AHEAD) continue;
@@ -94,21 +103,27 @@ export class BackupRole implements ReplaySource {
     this.vmHost.wake();
   }
 
-  onBackupHeartbeat(from: string, heartbeat: Heartbeat): void {
-    if (from === this.primaryHost && heartbeat.pairing === this.pairing) this.detector?.heard();
+  /**
+   * The first state (again: its ack was lost, or the network duplicated it). This backup holds
+   * everything the primary executed before the snapshot, and says so as operation 0.
+   */
+  onFirstState(state: FirstState): void {
+    if (this.phase !== 'following') return;
+    if (this.applied === 0) this.port.declare({ kind: 'backup-holds', host: this.host, primary: this.port.lifecycle.peer!, point: state.primaryRetired });
+    this.sendAck(this.ackedUpTo);
   }
 
   // ----- replay (ReplaySource) -----------------------------------------------------------------
 
   /** Operations enter the guest strictly in number order, one at a time. */
   takeNext(): { readonly source: number; readonly bytes: Uint8Array } | undefined {
-    if (this.executing !== undefined || this.mode === 'halted' || this.mode === 'promoted' || this.mode === 'deciding') return undefined;
+    if (this.executing !== undefined || this.phase === 'halted' || this.phase === 'promoted' || this.phase === 'deciding') return undefined;
     const operation = this.received.get(this.applied + 1);
     if (operation === undefined) return undefined;
     this.received.delete(operation.number);
     this.executing = { operation, readIndex: 0 };
     const number = operation.number;
-    this.cluster.context.sim.timer(IDLE_POLL_NS, () => this.pollIdle(number));
+    this.port.timer(IDLE_POLL_NS, () => this.pollIdle(number));
     return { source: operation.source, bytes: operation.bytes };
   }
 
@@ -141,19 +156,19 @@ export class BackupRole implements ReplaySource {
 
   private pollIdle(number: number): void {
     const executing = this.executing;
-    if (executing?.operation.number !== number || this.mode === 'halted' || this.mode === 'promoted' || this.cluster.crashed(this.host)) return;
+    if (executing?.operation.number !== number || this.phase === 'halted' || this.phase === 'promoted') return;
     if (this.vmHost.state !== 'idle') {
-      this.cluster.context.sim.timer(IDLE_POLL_NS, () => this.pollIdle(number));
+      this.port.timer(IDLE_POLL_NS, () => this.pollIdle(number));
       return;
     }
     if (!executing.operation.noReply) throw new Error(`backup ${this.host}: operation ${number} finished without the reply the primary's guest sent: the replicas diverged`);
-    this.finish(this.cluster.context.sim.nowNs);
+    this.finish(this.port.nowNs);
     this.vmHost.wake();
   }
 
   /** The executing operation is applied: a sync point (when it answered), and an ack once its time is reached. */
   private finish(timeNs: TimeNs): void {
-    const { context, figures } = this.cluster;
+    const { figures } = this.cluster;
     const { operation, readIndex } = this.executing!;
     this.executing = undefined;
     if (readIndex < operation.reads.length) figures.replayReadMismatches++;
@@ -162,7 +177,7 @@ export class BackupRole implements ReplaySource {
     figures.operationsApplied++;
     if (!operation.noReply) {
       if (this.cluster.isSyncPoint(operation.number)) {
-        context.declare({ kind: 'sync-point', host: this.host, point: operation.number });
+        this.port.declare({ kind: 'sync-point', host: this.host, point: syncPoint(this.port.lifecycle.pairing, operation.number) });
         figures.syncPointsCompared++;
       }
     }
@@ -170,18 +185,18 @@ export class BackupRole implements ReplaySource {
     // so far are applied (the end of a batch), or every ACK_EVERY operations of a long one.
     const number = operation.number;
     if (!this.received.has(number + 1) || number - this.ackedUpTo >= ACK_EVERY) {
-      context.sim.timer(Math.max(0, timeNs - context.sim.nowNs), () => {
+      this.port.timer(Math.max(0, timeNs - this.port.nowNs), () => {
         if (number > this.ackedUpTo) this.sendAck(number);
       });
     }
-    if (this.mode === 'draining') this.checkDrained();
+    if (this.phase === 'draining') this.checkDrained();
   }
 
   private sendAck(applied: number): void {
-    if (this.cluster.crashed(this.host) || this.mode === 'halted' || this.mode === 'promoted') return;
+    if (this.phase === 'halted' || this.phase === 'promoted') return;
     this.ackedUpTo = Math.max(this.ackedUpTo, applied);
     this.declareHolds(applied);
-    this.cluster.context.network.send(this.host, this.primaryHost, CHANNEL_ACK, encodeAck({ pairing: this.pairing, applied }));
+    this.port.send(this.port.lifecycle.peer!, CHANNEL_ACK, encodeAck({ pairing: this.port.lifecycle.pairing, applied }));
   }
 
   /**
@@ -192,48 +207,37 @@ export class BackupRole implements ReplaySource {
     const retired = this.appliedRetired.get(applied);
     if (retired === undefined) return;
     for (const number of this.appliedRetired.keys()) if (number <= applied) this.appliedRetired.delete(number);
-    this.cluster.context.declare({ kind: 'backup-holds', host: this.host, primary: this.primaryHost, point: retired + 1 });
+    this.port.declare({ kind: 'backup-holds', host: this.host, primary: this.port.lifecycle.peer!, point: retired + 1 });
   }
 
   // ----- losing the primary --------------------------------------------------------------------
 
   /**
-   * The primary is silent. First apply every operation received (up to the first gap: a later one
-   * cannot be applied without it), so that the state includes every acknowledged operation; then
-   * go live only if test-and-set returns true.
+   * What go-live must finish first: apply every operation received (up to the first gap: a later
+   * one cannot be applied without it), so that the state includes every acknowledged operation.
+   * The core then asks test-and-set.
    */
-  private onPrimarySuspected(): void {
-    if (this.cluster.crashed(this.host) || this.mode !== 'following') return;
-    this.cluster.context.declare({ kind: 'suspect', host: this.host, suspected: this.primaryHost });
-    this.mode = 'draining';
+  prepareGoLive(): void {
+    if (this.phase !== 'following') return;
+    this.phase = 'draining';
     this.vmHost.wake();
     this.checkDrained();
   }
 
   private checkDrained(): void {
-    if (this.mode !== 'draining' || this.executing !== undefined || this.received.has(this.applied + 1)) return;
+    if (this.phase !== 'draining' || this.executing !== undefined || this.received.has(this.applied + 1)) return;
     this.received.clear();
-    this.decide();
+    this.phase = 'deciding';
+    this.port.tell({ kind: 'go-live-ready' });
   }
 
-  private decide(): void {
-    const { context, options, figures } = this.cluster;
-    this.mode = 'deciding';
-    decideByTestAndSet(context.storageClient(this.host), this.cluster.flagOf(this.pairing), options.testAndSetAttempts, {
-      stillDeciding: () => this.mode === 'deciding' && !this.cluster.crashed(this.host),
-      won: () => {
-        this.mode = 'promoted';
-        this.cluster.promote(this);
-      },
-      lost: (reason) => this.halt(reason),
-      countAttempts: (attempts) => (figures.testAndSetAttempts += attempts),
-    });
+  /** Won test-and-set: the machine is the primary's from now on (PrimaryRole.promote). */
+  promoted(): void {
+    this.phase = 'promoted';
   }
 
-  private halt(reason: string): void {
-    this.mode = 'halted';
-    this.detector?.stop();
+  halt(): void {
+    this.phase = 'halted';
     this.vmHost.stop();
-    this.cluster.context.declare({ kind: 'halt', host: this.host, reason });
   }
 }

@@ -1,15 +1,15 @@
 /**
- * One run of the application-level RSM: the replicas' roles by host, the network listeners that
- * route operation batches, acks and heartbeats to them, and the promotion of a backup. There is no
- * re-protection: after a failover the new primary runs alone (bringing a new backup up would need
- * a machine snapshot, as checkpoint's first full checkpoint, and then operations from there).
+ * One run of the application-level RSM on the replication core (strategies/core): each host's
+ * stream — its primary or backup role — and the run-wide pool of spares and pairing numbers. The
+ * core owns the pairings: heartbeats, failure detection, test-and-set, promotion and bringing a
+ * spare up as a new backup; this file only says what app-rsm does at each of those moments.
  */
-import { pairingFlag } from '../shared/pairing.ts';
+import { type HostStream, PairingDriver, type StreamEnvelope, type StreamPort } from '../core/driver.ts';
+import type { StreamCall } from '../core/types.ts';
 import type { StrategyContext } from '../types.ts';
-import { takeOverService } from '../shared/go-live.ts';
 import { BackupRole } from './backup-role.ts';
 import { AppRsmFigures } from './figures.ts';
-import { CHANNEL_ACK, CHANNEL_HEARTBEAT, CHANNEL_REPLICATION, decodeAck, decodeHeartbeat, decodeOperationBatch } from './messages.ts';
+import { CHANNEL_ACK, CHANNEL_REPLICATION, type OperationAck, type ReplicationMessage, decodeAck, decodeReplication } from './messages.ts';
 import type { AppRsmOptions } from './parameters.ts';
 import { PrimaryRole } from './primary-role.ts';
 
@@ -19,40 +19,30 @@ export interface AppRsmVariant {
   readonly replyAfterAck: boolean;
 }
 
+/** A message of app-rsm's stream: on `replication` operations or a first state, on `ack` an ack. */
+type AppRsmMessage = ReplicationMessage | { readonly kind: 'ack'; readonly ack: OperationAck };
+
 export class AppRsmCluster {
   readonly figures = new AppRsmFigures();
-  private readonly roles = new Map<string, PrimaryRole | BackupRole>();
+  private readonly driver: PairingDriver<AppRsmMessage>;
 
   constructor(
     readonly context: StrategyContext,
     readonly options: AppRsmOptions,
     readonly variant: AppRsmVariant,
   ) {
-    for (const host of context.replicaHosts) this.listen(host);
+    this.driver = new PairingDriver<AppRsmMessage>(context, {
+      channels: [CHANNEL_REPLICATION, CHANNEL_ACK],
+      decode: (channel, bytes) => decodeMessage(channel, bytes),
+      settings: { heartbeatNs: options.heartbeatNs, failureTimeoutNs: options.failureTimeoutNs, testAndSetAttempts: options.testAndSetAttempts, firstStateRetryNs: options.failureTimeoutNs, firstStateAttempts: options.snapshotAttempts },
+      stream: (port) => new AppRsmHost(this, port),
+      countTestAndSetAttempts: (attempts) => (this.figures.testAndSetAttempts += attempts),
+    });
   }
 
   /** Boots both replicas' guests, gives the service to the primary. */
   start(): void {
-    const [primaryHost, backupHost] = this.context.replicaHosts;
-    if (primaryHost === undefined || backupHost === undefined) throw new Error('app-rsm needs two replica hosts');
-    const primary = PrimaryRole.boot(this, primaryHost, backupHost);
-    const backup = new BackupRole(this, backupHost, primaryHost, 0);
-    this.roles.set(primaryHost, primary);
-    this.roles.set(backupHost, backup);
-    takeOverService(this.context.network, this.context.service, primaryHost);
-    this.context.declare({ kind: 'go-live', host: primaryHost });
-    this.context.declare({ kind: 'protected', host: primaryHost });
-    primary.start();
-    backup.start();
-  }
-
-  /**
-   * The test-and-set flag that decides failures of a pairing. There is one pairing (no
-   * re-protection), so it is the service's flag; the per-pairing naming of vmft and checkpoint
-   * would apply as soon as a new backup is brought up.
-   */
-  flagOf(pairing: number): string {
-    return pairingFlag(this.context.flag, pairing);
+    this.driver.start();
   }
 
   /**
@@ -64,36 +54,78 @@ export class AppRsmCluster {
     return number % this.options.syncEvery === 0;
   }
 
-  /** A backup that won test-and-set becomes the primary, alone. */
-  promote(backup: BackupRole): void {
-    this.roles.set(backup.host, PrimaryRole.promote(this, backup.host, backup.vmHost, backup.live));
-    this.figures.failovers++;
-  }
-
-  /** Whether `host` crashed (fail-stop): its timers may still fire, but it runs no code. */
-  crashed(host: string): boolean {
-    return this.context.network.isCrashed(host);
-  }
-
   figuresReport(): Record<string, number | null> {
     return this.figures.report(this.context.sim.nowNs / 1e9);
   }
+}
 
-  private listen(host: string): void {
-    const { network } = this.context;
-    network.listen(host, CHANNEL_REPLICATION, (delivery) => {
-      const role = this.roles.get(host);
-      if (role instanceof BackupRole) role.onBackupBatch(delivery.from, decodeOperationBatch(delivery.bytes));
-    });
-    network.listen(host, CHANNEL_ACK, (delivery) => {
-      const role = this.roles.get(host);
-      if (role instanceof PrimaryRole) role.onPrimaryAck(delivery.from, decodeAck(delivery.bytes));
-    });
-    network.listen(host, CHANNEL_HEARTBEAT, (delivery) => {
-      const role = this.roles.get(host);
-      const heartbeat = decodeHeartbeat(delivery.bytes);
-      if (role instanceof PrimaryRole) role.onPrimaryHeartbeat(delivery.from, heartbeat);
-      else if (role instanceof BackupRole) role.onBackupHeartbeat(delivery.from, heartbeat);
-    });
+function decodeMessage(channel: string, bytes: Uint8Array): StreamEnvelope<AppRsmMessage> {
+  if (channel === CHANNEL_ACK) {
+    const ack = decodeAck(bytes);
+    return { pairing: ack.pairing, firstState: false, message: { kind: 'ack', ack } };
+  }
+  const message = decodeReplication(bytes);
+  if (message.kind === 'first-state') return { pairing: message.state.pairing, firstState: true, message };
+  return { pairing: message.batch.pairing, firstState: false, message };
+}
+
+/** One host's stream: whichever role the host plays now. */
+class AppRsmHost implements HostStream<AppRsmMessage> {
+  private primary: PrimaryRole | undefined;
+  private backup: BackupRole | undefined;
+
+  constructor(
+    private readonly cluster: AppRsmCluster,
+    private readonly port: StreamPort,
+  ) {}
+
+  boot(role: 'primary' | 'backup'): void {
+    if (role === 'primary') this.primary = PrimaryRole.boot(this.cluster, this.port);
+    else this.backup = BackupRole.boot(this.cluster, this.port);
+  }
+
+  /** The initial primary's guest and its ticks start once its lifecycle watches the backup. */
+  started(): void {
+    this.primary?.start();
+  }
+
+  call(call: StreamCall, delivery: { readonly from: string; readonly message: AppRsmMessage } | undefined): void {
+    switch (call.kind) {
+      case 'deliver':
+        return this.deliver(delivery!.message);
+      case 'adopt':
+        if (delivery?.message.kind !== 'first-state') throw new Error(`${this.port.host}: adopted pairing ${call.pairing} without a first state`);
+        this.backup = BackupRole.adopt(this.cluster, this.port, delivery.message.state);
+        return;
+      case 'prepare-go-live':
+        return this.backup!.prepareGoLive();
+      case 'promote': {
+        const backup = this.backup!;
+        backup.promoted();
+        this.backup = undefined;
+        this.primary = PrimaryRole.promote(this.cluster, this.port, backup.vmHost, backup.live);
+        this.cluster.figures.failovers++;
+        return;
+      }
+      case 'backup-suspected':
+        // Operations go on being shipped while test-and-set decides: the backup may be alive.
+        return;
+      case 'go-alone':
+        return this.primary!.goAlone();
+      case 'bring-up':
+        return this.primary!.bringUp();
+      case 'resend-first-state':
+        return this.primary!.resendFirstState();
+      case 'halt':
+        this.primary?.halt();
+        this.backup?.halt();
+        return;
+    }
+  }
+
+  private deliver(message: AppRsmMessage): void {
+    if (message.kind === 'ack') return this.primary?.onAck(message.ack);
+    if (message.kind === 'operations') return this.backup?.onBatch(message.batch);
+    this.backup?.onFirstState(message.state);
   }
 }

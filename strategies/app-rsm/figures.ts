@@ -29,6 +29,10 @@ export class AppRsmFigures {
   syncPointsCompared = 0;
   failovers = 0;
   testAndSetAttempts = 0;
+  /** Re-protection: the primary's pause while its machine was copied for a new backup, per copy. */
+  readonly reprotectPauseNs = new RunningStat();
+  /** Bytes of the new backups' first states (whole machines), resends included. */
+  firstStateBytes = 0;
 
   report(seconds: number): Record<string, number | null> {
     const perOp = (value: number) => (this.operationsShipped > 0 ? round(value / this.operationsShipped) : null);
@@ -55,6 +59,9 @@ export class AppRsmFigures {
       syncPointsCompared: this.syncPointsCompared,
       failovers: this.failovers,
       testAndSetAttempts: this.testAndSetAttempts,
+      reprotections: this.reprotectPauseNs.count,
+      reprotectPauseNsMax: this.reprotectPauseNs.max,
+      firstStateBytes: this.firstStateBytes,
     };
   }
 }

@@ -13,10 +13,11 @@ import { APP_RSM_PARAMETERS, resolveAppRsmOptions } from './parameters.ts';
  * What it cannot replicate: work not driven by a request. Timer-driven state changes (ttl-cache's
  * eager sweeps) run on each replica's own clock and are not operations, so such state diverges —
  * the divergence checker shows it; ttl-cache with lazy expiry does not diverge, because the time
- * reads of its operations are shipped. After a failover the new primary runs alone (no spares, no
- * re-protection).
+ * reads of its operations are shipped. After a failover the new primary brings its spare up as a
+ * new backup from a copy of its whole machine (re-protection, through the replication core) and
+ * numbers operations again from there.
  */
-export const appRsm: Strategy = appRsmVariant('app-rsm', 'application-level RSM: client operations in primary order with the non-deterministic values they consumed, reply after the backup\'s ack, test-and-set; no re-protection', { replyAfterAck: true });
+export const appRsm: Strategy = appRsmVariant('app-rsm', 'application-level RSM: client operations in primary order with the non-deterministic values they consumed, reply after the backup\'s ack, test-and-set, re-protection onto a spare from a machine copy', { replyAfterAck: true });
 
 /** Known broken: replies leave at once, before the backup acknowledged their operation. */
 export const appRsmReplyBeforeAck: Strategy = {
@@ -42,7 +43,7 @@ function appRsmVariant(name: string, description: string, variant: AppRsmVariant
     promisesOutputRule: true,
     knownLimits: [{ workload: 'ttl-cache', verdict: 'divergence', why: 'eager expiry changes state on timer interrupts, which no client operation carries (README: app-rsm)' }],
     replicas: 2,
-    spares: 0,
+    spares: 1,
     create(context: StrategyContext): StrategyInstance {
       const cluster = new AppRsmCluster(context, resolveAppRsmOptions(context.parameters), variant);
       return { start: () => cluster.start(), figures: () => cluster.figuresReport() };

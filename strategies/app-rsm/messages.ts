@@ -11,7 +11,9 @@
  * No interrupt positions, no memory.
  */
 import type { PairingHeartbeat } from '../shared/pairing.ts';
+import { readSnapshot, writeSnapshot } from '../shared/snapshot-codec.ts';
 import { ByteReader, ByteWriter, DecodeError } from '../../harness/net/codec.ts';
+import type { MachineSnapshot } from '../../harness/vm/types.ts';
 
 export const CHANNEL_REPLICATION = 'replication';
 export const CHANNEL_ACK = 'ack';
@@ -19,6 +21,7 @@ export const CHANNEL_HEARTBEAT = 'heartbeat';
 
 const TYPE_OPERATIONS = 1;
 const TYPE_ACK = 2;
+const TYPE_FIRST_STATE = 4;
 
 /** The kinds of non-deterministic read a guest makes through its platform. */
 export type ReadKind = 'time' | 'cycle' | 'entropy';
@@ -54,6 +57,38 @@ export interface OperationBatch {
 export interface OperationAck {
   readonly pairing: number;
   readonly applied: number;
+}
+
+/**
+ * A new backup's first state (re-protection): the primary's whole machine, taken between two
+ * operations, from which the backup applies the pairing's operations 1, 2, ... The spare that
+ * restores it acknowledges it as operation 0.
+ */
+export interface FirstState {
+  readonly pairing: number;
+  /** The primary's instruction count at the snapshot: the backup holds everything before it. */
+  readonly primaryRetired: number;
+  readonly snapshot: MachineSnapshot;
+}
+
+/** What arrives on channel `replication`. */
+export type ReplicationMessage = { readonly kind: 'operations'; readonly batch: OperationBatch } | { readonly kind: 'first-state'; readonly state: FirstState };
+
+export function encodeFirstState(state: FirstState): Uint8Array {
+  const writer = new ByteWriter(64 * 1024).u8(TYPE_FIRST_STATE).u32(state.pairing).u64(state.primaryRetired);
+  writeSnapshot(writer, state.snapshot);
+  return writer.finish();
+}
+
+export function decodeReplication(bytes: Uint8Array): ReplicationMessage {
+  if (bytes[0] === TYPE_OPERATIONS) return { kind: 'operations', batch: decodeOperationBatch(bytes) };
+  const reader = new ByteReader(bytes);
+  if (reader.u8() !== TYPE_FIRST_STATE) throw new DecodeError('neither an operation batch nor a first state');
+  const pairing = reader.u32();
+  const primaryRetired = reader.u64();
+  const snapshot = readSnapshot(reader);
+  reader.end();
+  return { kind: 'first-state', state: { pairing, primaryRetired, snapshot } };
 }
 
 /** Heartbeats are the shared pairing heartbeats (strategies/shared/pairing.ts). */

@@ -20,10 +20,16 @@ import type { VmHost } from '../../harness/host/vm-host.ts';
 import type { HartSlice } from '../../harness/vm/types.ts';
 import type { ReadKind } from './messages.ts';
 
+/**
+ * Which request frames may enter the primary's guest: `all` as they come (no backup: nothing to
+ * number), `one` at a time (each an operation), or `none` (the guest goes idle so that its state
+ * can be copied to a new backup).
+ */
+export type Admission = 'all' | 'one' | 'none';
+
 /** What the primary policy asks of its role. */
 export interface PrimarySink {
-  /** Whether request frames may enter the guest freely (no backup: nothing to number). */
-  readonly unordered: boolean;
+  readonly admission: Admission;
   /** Whether an operation is executing (delivered, not yet finished). */
   readonly executing: boolean;
   /** A request frame enters the guest now: it becomes the next operation. */
@@ -56,8 +62,9 @@ export class AppPrimaryPolicy implements HostPolicy {
 
   takeInputs(retired: number): readonly MachineInput[] {
     const inputs = [...this.live.takeInputs(retired)];
-    if (this.sink.unordered) return [...inputs, ...this.frames.takeAll()];
-    if (this.sink.executing || this.frames.length === 0) return inputs;
+    const admission = this.sink.admission;
+    if (admission === 'all') return [...inputs, ...this.frames.takeAll()];
+    if (admission === 'none' || this.sink.executing || this.frames.length === 0) return inputs;
     let taken = 0;
     const [frame] = this.frames.takeWhile(() => taken++ === 0);
     if (frame?.kind === 'frame') {

@@ -6,16 +6,16 @@
  * what the primary executed up to that output (the output rule, verified by the harness: only the
  * backup's own word counts) and answers, and the primary lets the output go. A checkpoint replaces its state by the primary's: it reverts to the previous
  * checkpoint (the copy of the primary's memory it keeps, as COLO's secondary does) and applies the
- * delta. On suspecting the primary it asks test-and-set and goes live from its own state, or halts.
+ * delta. When the core suspects the primary, the backup stops following; the core asks
+ * test-and-set and promotes it (it goes live from its own state) or halts it.
  */
 import type { HostPolicy, MachineInput, MachineOutput } from '../../harness/host/types.ts';
 import type { VmHost } from '../../harness/host/vm-host.ts';
 import type { MachineSnapshot } from '../../harness/vm/types.ts';
-import type { HeartbeatDetector } from '../shared/failure-detector.ts';
-import { decideByTestAndSet } from '../shared/go-live.ts';
-import { watchPeer } from '../shared/pairing.ts';
+import type { StreamPort } from '../core/driver.ts';
+import { syncPoint } from '../core/lifecycle.ts';
 import type { ColoCluster } from './cluster.ts';
-import { CHANNEL_ACK, type CheckpointMessage, type ForwardedFrame, type Heartbeat, type OutputCompare, encodeCheckpointAck, encodeCompareAnswer, outputDigest } from './messages.ts';
+import { CHANNEL_ACK, type CheckpointMessage, type ForwardedFrame, type OutputCompare, encodeCheckpointAck, encodeCompareAnswer, outputDigest } from './messages.ts';
 import { ColoBackupPolicy, type ForwardedSource } from './policies.ts';
 
 type BackupMode = 'following' | 'deciding' | 'halted' | 'promoted';
@@ -37,13 +37,9 @@ const MAX_FRAMES_KEPT = 4096;
 const MAX_WAITING_OUTPUTS = 1024;
 
 export class BackupRole implements ForwardedSource {
-  vmHost!: VmHost;
-  /** The live policy of the backup's host (its timers and reads); kept on go-live. */
-  live!: HostPolicy;
   private mode: BackupMode = 'following';
-  private detector: HeartbeatDetector | undefined;
   /** The primary's machine at the last applied checkpoint (the boot image before the first). */
-  private base: MachineSnapshot | undefined;
+  private base: MachineSnapshot;
   private epoch = 0;
   private readonly frames = new Map<number, ForwardedFrame>();
   /** The number of the next forwarded frame to take in. */
@@ -57,42 +53,44 @@ export class BackupRole implements ForwardedSource {
   /** The primary's compares of outputs this machine has not produced yet (of this epoch or the next). */
   private readonly waitingCompares = new Map<number, OutputCompare>();
 
-  constructor(
+  private constructor(
     private readonly cluster: ColoCluster,
-    readonly host: string,
-    private readonly primaryHost: string,
-    private readonly pairing: number,
-  ) {}
+    private readonly port: StreamPort,
+    readonly vmHost: VmHost,
+    /** The live policy of the backup's host (its timers and reads); kept on go-live. */
+    readonly live: HostPolicy,
+  ) {
+    this.base = vmHost.machine.snapshot('full');
+  }
 
-  /** Boots the backup's guest (the same image as the primary's) and starts watching the primary. */
-  start(): void {
-    const { context, options } = this.cluster;
-    this.vmHost = context.createVmHost(
-      this.host,
-      (platform) => context.bootMachine(platform),
-      (vmHost) => {
-        this.live = context.livePolicy(vmHost);
-        return new ColoBackupPolicy(this.live, this);
-      },
-    );
-    this.base = this.vmHost.machine.snapshot('full');
-    this.vmHost.start();
-    this.detector = watchPeer(context, {
-      host: this.host,
-      peer: this.primaryHost,
-      pairing: this.pairing,
-      heartbeatNs: options.heartbeatNs,
-      failureTimeoutNs: options.failureTimeoutNs,
-      established: false,
-      onSuspect: () => this.onPrimarySuspected(),
+  get host(): string {
+    return this.port.host;
+  }
+
+  private get primaryHost(): string {
+    return this.port.lifecycle.peer!;
+  }
+
+  private get pairing(): number {
+    return this.port.lifecycle.pairing;
+  }
+
+  /** Boots the backup's guest (the same image as the primary's); the core watches the primary. */
+  static boot(cluster: ColoCluster, port: StreamPort): BackupRole {
+    const { context } = cluster;
+    let role: BackupRole | undefined;
+    context.createVmHost(port.host, (platform) => context.bootMachine(platform), (vmHost) => {
+      const live = context.livePolicy(vmHost);
+      role = new BackupRole(cluster, port, vmHost, live);
+      return new ColoBackupPolicy(live, role);
     });
+    role!.vmHost.start();
+    return role!;
   }
 
   // ----- forwarded frames (ForwardedSource) ----------------------------------------------------
 
-  onBackupForward(from: string, frame: ForwardedFrame): void {
-    if (from !== this.primaryHost || frame.pairing !== this.pairing) return;
-    this.detector?.heard();
+  onForward(frame: ForwardedFrame): void {
     if (this.mode !== 'following' || frame.number < this.nextFrame - MAX_FRAMES_KEPT / 2 || frame.number >= this.nextFrame + MAX_FRAMES_KEPT / 2) return;
     this.frames.set(frame.number, frame);
     this.vmHost.wake();
@@ -113,13 +111,12 @@ export class BackupRole implements ForwardedSource {
   /** The backup's outputs never leave: each is digested when the instruction that produced it has run. */
   onOutput(output: MachineOutput): void {
     if (this.mode !== 'following' || output.kind !== 'frame') return;
-    const { context } = this.cluster;
     const index = ++this.produced;
     const epoch = this.epoch;
     const digest = outputDigest(output.destination, output.bytes);
-    context.sim.timer(Math.max(0, output.timeNs - context.sim.nowNs), () => {
+    this.port.timer(Math.max(0, output.timeNs - this.port.nowNs), () => {
       // Produced past a checkpoint restored since: that execution did not happen.
-      if (this.epoch !== epoch || this.mode !== 'following' || this.cluster.crashed(this.host)) return;
+      if (this.epoch !== epoch || this.mode !== 'following') return;
       this.onOwnDigest(index, digest);
     });
   }
@@ -140,9 +137,7 @@ export class BackupRole implements ForwardedSource {
    * index, now or when it is produced. One of an epoch before the latest applied checkpoint came
    * from a state that checkpoint replaced; one of the next epoch waits for that checkpoint.
    */
-  onBackupCompare(from: string, compare: OutputCompare): void {
-    if (from !== this.primaryHost || compare.pairing !== this.pairing) return;
-    this.detector?.heard();
+  onCompare(compare: OutputCompare): void {
     if (this.mode !== 'following' || compare.epoch < this.epoch) return;
     const own = compare.epoch === this.epoch ? this.ownDigests.get(compare.index) : undefined;
     if (own !== undefined) {
@@ -161,17 +156,16 @@ export class BackupRole implements ForwardedSource {
    * (`backup-holds` just past the output's instruction), and the output may leave.
    */
   private compare(compare: OutputCompare, own: string): void {
-    const { context, figures } = this.cluster;
+    const { figures } = this.cluster;
     figures.comparisons++;
     const match = compare.digest === own;
-    if (match) context.declare({ kind: 'backup-holds', host: this.host, primary: this.primaryHost, point: compare.retired + 1 });
+    if (match) this.port.declare({ kind: 'backup-holds', host: this.host, primary: this.primaryHost, point: compare.retired + 1 });
     else figures.mismatches++;
     this.answer(compare.epoch, compare.index, match);
   }
 
   private answer(epoch: number, index: number, match: boolean): void {
-    if (this.cluster.crashed(this.host)) return;
-    this.cluster.context.network.send(this.host, this.primaryHost, CHANNEL_ACK, encodeCompareAnswer({ pairing: this.pairing, epoch, index, match }));
+    this.port.send(this.primaryHost, CHANNEL_ACK, encodeCompareAnswer({ pairing: this.pairing, epoch, index, match }));
   }
 
   // ----- checkpoints ---------------------------------------------------------------------------
@@ -180,17 +174,15 @@ export class BackupRole implements ForwardedSource {
    * Applies checkpoint `epoch` if it is the next one (the primary sends the next only after this
    * one's ack); one applied before (its ack was lost) is acknowledged again.
    */
-  onBackupCheckpoint(from: string, message: CheckpointMessage): void {
-    if (from !== this.primaryHost || message.pairing !== this.pairing) return;
-    this.detector?.heard();
+  onCheckpoint(message: CheckpointMessage): void {
     if (this.mode !== 'following') return;
     if (message.epoch <= this.epoch) return this.sendAck(message.epoch);
     if (message.epoch !== this.epoch + 1) return;
     this.apply(message);
     // The machine is now exactly where the primary's was when it took the checkpoint: it holds
     // everything the primary executed before it, every output the checkpoint covers included.
-    this.cluster.declareSyncPoint(this.host, this.pairing, message.epoch);
-    this.cluster.context.declare({ kind: 'backup-holds', host: this.host, primary: this.primaryHost, point: message.retired });
+    this.port.declare({ kind: 'sync-point', host: this.host, point: syncPoint(this.pairing, message.epoch) });
+    this.port.declare({ kind: 'backup-holds', host: this.host, primary: this.primaryHost, point: message.retired });
     this.cluster.figures.syncPointsCompared++;
     this.sendAck(message.epoch);
   }
@@ -204,7 +196,7 @@ export class BackupRole implements ForwardedSource {
   private apply(message: CheckpointMessage): void {
     const machine = this.vmHost.machine;
     this.vmHost.pause();
-    machine.restore(this.base!);
+    machine.restore(this.base);
     machine.restore(message.snapshot);
     if (machine.retired !== message.retired) throw new Error(`backup ${this.host}: checkpoint ${message.epoch} restored at ${machine.retired}, expected ${message.retired}`);
     this.base = machine.snapshot('full');
@@ -216,52 +208,39 @@ export class BackupRole implements ForwardedSource {
     for (const number of [...this.frames.keys()]) if (number <= message.delivered) this.frames.delete(number);
     this.nextFrame = message.delivered + 1;
     this.live.takeInputs(machine.retired);
-    const { sim } = this.cluster.context;
-    const clock = { nowNs: Math.max(sim.nowNs, this.vmHost.cpuNs()), retired: machine.retired };
+    const clock = { nowNs: Math.max(this.port.nowNs, this.vmHost.cpuNs()), retired: machine.retired };
     message.snapshot.devices.timerCompare.forEach(([low, high], hart) => this.vmHost.armTimer(hart, high * 2 ** 32 + low, clock));
     this.vmHost.resume();
   }
 
   private sendAck(epoch: number): void {
-    if (this.cluster.crashed(this.host)) return;
-    this.cluster.context.network.send(this.host, this.primaryHost, CHANNEL_ACK, encodeCheckpointAck({ pairing: this.pairing, epoch }));
-  }
-
-  onBackupHeartbeat(from: string, heartbeat: Heartbeat): void {
-    if (from === this.primaryHost && heartbeat.pairing === this.pairing) this.detector?.heard();
+    this.port.send(this.primaryHost, CHANNEL_ACK, encodeCheckpointAck({ pairing: this.pairing, epoch }));
   }
 
   // ----- losing the primary --------------------------------------------------------------------
 
   /**
-   * The primary is silent. "The primary (or backup) only takes over ("goes live") if test-and-set
-   * returns true": a partition looks the same as a crash from here. Every output the world saw was
-   * matched by this machine's own or covered by a checkpoint it applied, so it goes live as it is.
+   * The core suspects the primary. "The primary (or backup) only takes over ("goes live") if
+   * test-and-set returns true": a partition looks the same as a crash from here. Every output the
+   * world saw was matched by this machine's own or covered by a checkpoint it applied, so it goes
+   * live as it is: it only stops following first.
    */
-  private onPrimarySuspected(): void {
-    if (this.cluster.crashed(this.host) || this.mode !== 'following') return;
-    const { context, options, figures } = this.cluster;
-    context.declare({ kind: 'suspect', host: this.host, suspected: this.primaryHost });
+  prepareGoLive(): void {
+    if (this.mode !== 'following') return;
     this.mode = 'deciding';
     this.frames.clear();
     this.ownDigests.clear();
     this.waitingCompares.clear();
-    decideByTestAndSet(context.storageClient(this.host), this.cluster.flagOf(this.pairing), options.testAndSetAttempts, {
-      stillDeciding: () => this.mode === 'deciding' && !this.cluster.crashed(this.host),
-      won: () => {
-        this.mode = 'promoted';
-        this.detector?.stop();
-        this.cluster.promote(this);
-      },
-      lost: (reason) => this.halt(reason),
-      countAttempts: (attempts) => (figures.testAndSetAttempts += attempts),
-    });
+    this.port.tell({ kind: 'go-live-ready' });
   }
 
-  private halt(reason: string): void {
+  /** Won test-and-set: the machine is the primary's from now on (PrimaryRole.promote). */
+  promoted(): void {
+    this.mode = 'promoted';
+  }
+
+  halt(): void {
     this.mode = 'halted';
-    this.detector?.stop();
     this.vmHost.stop();
-    this.cluster.context.declare({ kind: 'halt', host: this.host, reason });
   }
 }

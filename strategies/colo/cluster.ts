@@ -1,15 +1,16 @@
 /**
- * One run of the COLO strategy: the replicas' roles by host, the network listeners that route
- * forwarded frames, output digests, checkpoints, comparison answers, acks and heartbeats to them,
- * and the promotion of a backup. There is one pairing and no re-protection (no spares): after a failover the new primary
- * runs alone, as app-rsm's does.
+ * One run of the COLO strategy on the replication core (strategies/core): each host's stream — its
+ * primary or backup role — routed forwarded frames, output digests, checkpoints, comparison
+ * answers and acks. The core owns the pairing: heartbeats, failure detection, test-and-set and
+ * promotion. There is one pairing and no re-protection (no spares): after a failover the new
+ * primary runs alone.
  */
+import { type HostStream, PairingDriver, type StreamEnvelope, type StreamPort } from '../core/driver.ts';
+import type { StreamCall } from '../core/types.ts';
 import type { StrategyContext } from '../types.ts';
-import { takeOverService } from '../shared/go-live.ts';
-import { pairingFlag } from '../shared/pairing.ts';
 import { BackupRole } from './backup-role.ts';
 import { ColoFigures } from './figures.ts';
-import { CHANNEL_ACK, CHANNEL_HEARTBEAT, CHANNEL_REPLICATION, decodeAck, decodeHeartbeat, decodeReplication } from './messages.ts';
+import { type AckMessage, CHANNEL_ACK, CHANNEL_REPLICATION, type ReplicationMessage, decodeAck, decodeReplication } from './messages.ts';
 import type { ColoOptions } from './parameters.ts';
 import { PrimaryRole } from './primary-role.ts';
 
@@ -19,84 +20,101 @@ export interface ColoVariant {
   readonly compare: boolean;
 }
 
-/** Sync points are numbered per pairing, so that two pairings never compare the same number. */
-const PAIRING_STRIDE = 2 ** 32;
+type ColoMessage = ReplicationMessage | AckMessage;
 
 export class ColoCluster {
   readonly figures = new ColoFigures();
-  private readonly roles = new Map<string, PrimaryRole | BackupRole>();
+  private readonly driver: PairingDriver<ColoMessage>;
 
   constructor(
     readonly context: StrategyContext,
     readonly options: ColoOptions,
     readonly variant: ColoVariant,
   ) {
-    for (const host of context.replicaHosts) this.listen(host);
+    this.driver = new PairingDriver<ColoMessage>(context, {
+      channels: [CHANNEL_REPLICATION, CHANNEL_ACK],
+      decode: (channel, bytes): StreamEnvelope<ColoMessage> => {
+        const message = channel === CHANNEL_ACK ? decodeAck(bytes) : decodeReplication(bytes);
+        return { pairing: message.pairing, firstState: false, message };
+      },
+      // colo declares no spare, so no first state is ever sent.
+      settings: { heartbeatNs: options.heartbeatNs, failureTimeoutNs: options.failureTimeoutNs, testAndSetAttempts: options.testAndSetAttempts, firstStateRetryNs: options.failureTimeoutNs, firstStateAttempts: 1 },
+      stream: (port) => new ColoHost(this, port),
+      countTestAndSetAttempts: (attempts) => (this.figures.testAndSetAttempts += attempts),
+    });
   }
 
   /** Boots both replicas' guests from the same image, gives the service to the primary. */
   start(): void {
-    const [primaryHost, backupHost] = this.context.replicaHosts;
-    if (primaryHost === undefined || backupHost === undefined) throw new Error('colo needs two replica hosts');
-    const primary = PrimaryRole.boot(this, primaryHost, backupHost);
-    const backup = new BackupRole(this, backupHost, primaryHost, 0);
-    this.roles.set(primaryHost, primary);
-    this.roles.set(backupHost, backup);
-    takeOverService(this.context.network, this.context.service, primaryHost);
-    this.context.declare({ kind: 'go-live', host: primaryHost });
-    this.context.declare({ kind: 'protected', host: primaryHost });
-    primary.start();
-    backup.start();
-  }
-
-  /** The test-and-set flag of a pairing (one pairing here: the service's flag). */
-  flagOf(pairing: number): string {
-    return pairingFlag(this.context.flag, pairing);
-  }
-
-  /** Declares that the machine on `host` is exactly at checkpoint `epoch` of pairing `pairing`. */
-  declareSyncPoint(host: string, pairing: number, epoch: number): void {
-    if (epoch >= PAIRING_STRIDE) throw new RangeError(`checkpoint ${epoch} exceeds 2^32`);
-    this.context.declare({ kind: 'sync-point', host, point: pairing * PAIRING_STRIDE + epoch });
-  }
-
-  /** A backup that won test-and-set becomes the primary, alone. */
-  promote(backup: BackupRole): void {
-    this.roles.set(backup.host, PrimaryRole.promote(this, backup.host, backup.vmHost, backup.live));
-    this.figures.failovers++;
-  }
-
-  /** Whether `host` crashed (fail-stop): its timers may still fire, but it runs no code. */
-  crashed(host: string): boolean {
-    return this.context.network.isCrashed(host);
+    this.driver.start();
   }
 
   figuresReport(): Record<string, number | null> {
     return this.figures.report(this.context.sim.nowNs / 1e9);
   }
+}
 
-  private listen(host: string): void {
-    const { network } = this.context;
-    network.listen(host, CHANNEL_REPLICATION, (delivery) => {
-      const role = this.roles.get(host);
-      if (!(role instanceof BackupRole)) return;
-      const message = decodeReplication(delivery.bytes);
-      if (message.type === 'forward') role.onBackupForward(delivery.from, message);
-      else if (message.type === 'compare') role.onBackupCompare(delivery.from, message);
-      else role.onBackupCheckpoint(delivery.from, message);
-    });
-    network.listen(host, CHANNEL_ACK, (delivery) => {
-      const role = this.roles.get(host);
-      if (!(role instanceof PrimaryRole)) return;
-      const message = decodeAck(delivery.bytes);
-      if (message.type === 'compared') role.onPrimaryCompared(delivery.from, message);
-      else role.onPrimaryCheckpointAck(delivery.from, message);
-    });
-    network.listen(host, CHANNEL_HEARTBEAT, (delivery) => {
-      const role = this.roles.get(host);
-      const heartbeat = decodeHeartbeat(delivery.bytes);
-      if (role instanceof PrimaryRole) role.onPrimaryHeartbeat(delivery.from, heartbeat);
-      else if (role instanceof BackupRole) role.onBackupHeartbeat(delivery.from, heartbeat);
-    });
+/** One host's stream: whichever role the host plays now. */
+class ColoHost implements HostStream<ColoMessage> {
+  private primary: PrimaryRole | undefined;
+  private backup: BackupRole | undefined;
+
+  constructor(
+    private readonly cluster: ColoCluster,
+    private readonly port: StreamPort,
+  ) {}
+
+  boot(role: 'primary' | 'backup'): void {
+    if (role === 'primary') this.primary = PrimaryRole.boot(this.cluster, this.port);
+    else this.backup = BackupRole.boot(this.cluster, this.port);
+  }
+
+  /** The initial primary's guest and its ticks start once its lifecycle watches the backup. */
+  started(): void {
+    this.primary?.start();
+  }
+
+  call(call: StreamCall, delivery: { readonly from: string; readonly message: ColoMessage } | undefined): void {
+    switch (call.kind) {
+      case 'deliver':
+        return this.deliver(delivery!.message);
+      case 'prepare-go-live':
+        return this.backup!.prepareGoLive();
+      case 'promote': {
+        const backup = this.backup!;
+        backup.promoted();
+        this.backup = undefined;
+        this.primary = PrimaryRole.promote(this.cluster, this.port, backup.vmHost, backup.live);
+        this.cluster.figures.failovers++;
+        return;
+      }
+      case 'backup-suspected':
+        return this.primary!.backupSuspected();
+      case 'go-alone':
+        return this.primary!.goAlone();
+      case 'halt':
+        this.primary?.halt();
+        this.backup?.halt();
+        return;
+      case 'adopt':
+      case 'bring-up':
+      case 'resend-first-state':
+        throw new Error(`colo has no spares, yet the core asked ${this.port.host} to ${call.kind}`);
+    }
+  }
+
+  private deliver(message: ColoMessage): void {
+    switch (message.type) {
+      case 'forward':
+        return this.backup?.onForward(message);
+      case 'compare':
+        return this.backup?.onCompare(message);
+      case 'checkpoint':
+        return this.backup?.onCheckpoint(message);
+      case 'compared':
+        return this.primary?.onCompared(message);
+      case 'checkpoint-ack':
+        return this.primary?.onCheckpointAck(message);
+    }
   }
 }

@@ -6,27 +6,25 @@
  * is about to see; it says so to the harness and answers, and the output may leave. If they differ — the replicas diverged, through a time or entropy read or a
  * timer that fired at another point — or no answer comes within the compare timeout, the primary
  * takes a checkpoint of its machine and ships it (state transfer, as `checkpoint` does), and the
- * held outputs leave once the backup acknowledged it. Also here: the heartbeat detector watching
- * the backup, and going on alone through test-and-set.
+ * held outputs leave once the backup acknowledged it. The heartbeats, failure detection,
+ * test-and-set and promotion are the replication core's (strategies/core): this is the stream.
  */
 import type { HostPolicy, MachineOutput } from '../../harness/host/types.ts';
 import type { VmHost } from '../../harness/host/vm-host.ts';
-import type { Timer } from '../../harness/sim/simulation.ts';
 import type { TimeNs } from '../../harness/sim/types.ts';
-import type { HeartbeatDetector } from '../shared/failure-detector.ts';
-import { decideByTestAndSet, takeOverService } from '../shared/go-live.ts';
+import type { Cancellable, StreamPort } from '../core/driver.ts';
+import { syncPoint } from '../core/lifecycle.ts';
 import { OutputHold } from '../shared/output-hold.ts';
-import { watchPeer } from '../shared/pairing.ts';
 import { copyTimeNs } from '../shared/reprotect.ts';
 import { snapshotPageBytes } from '../shared/snapshot-codec.ts';
 import type { ColoCluster } from './cluster.ts';
-import { CHANNEL_REPLICATION, type CheckpointAck, type CompareAnswer, type Heartbeat, encodeCheckpoint, encodeCompare, encodeForward, outputDigest } from './messages.ts';
+import { CHANNEL_REPLICATION, type CheckpointAck, type CompareAnswer, encodeCheckpoint, encodeCompare, encodeForward, outputDigest } from './messages.ts';
 import { ColoPrimaryPolicy, type PrimarySink } from './policies.ts';
 
 type PrimaryMode =
   /** Comparing with a backup that is up. */
   | 'protected'
-  /** The backup is suspected: asking test-and-set whether to go on alone; outputs stay held. */
+  /** The core suspects the backup and asks test-and-set whether to go on alone; outputs stay held. */
   | 'deciding'
   /** No backup: frames are not forwarded, outputs leave at once. */
   | 'alone'
@@ -54,9 +52,7 @@ interface InFlightCheckpoint {
 const MAX_RESEND_TIMEOUTS = 8;
 
 export class PrimaryRole implements PrimarySink {
-  vmHost!: VmHost;
   private mode: PrimaryMode;
-  private detector: HeartbeatDetector | undefined;
   private readonly hold: OutputHold;
   /** Client frames taken into the machine (the number of the last one forwarded). */
   private delivered = 0;
@@ -74,27 +70,42 @@ export class PrimaryRole implements PrimarySink {
   private checkpointDue = false;
   /** When the latest checkpoint was acknowledged: outputs after it wait for answers from then on. */
   private comparingSinceNs = 0;
-  private tickTimer: Timer | undefined;
+  private tickTimer: Cancellable | undefined;
 
   private constructor(
     private readonly cluster: ColoCluster,
-    readonly host: string,
+    private readonly port: StreamPort,
     mode: PrimaryMode,
-    private readonly backupHost: string | undefined,
-    private readonly pairing: number,
+    readonly vmHost: VmHost,
   ) {
     this.mode = mode;
-    this.hold = new OutputHold((output) => this.leave(output), () => cluster.context.sim.nowNs);
+    this.hold = new OutputHold((output) => this.leave(output), () => port.nowNs);
+  }
+
+  get host(): string {
+    return this.port.host;
+  }
+
+  /** The backup of the current pairing. */
+  private get backupHost(): string {
+    return this.port.lifecycle.peer!;
+  }
+
+  private get pairing(): number {
+    return this.port.lifecycle.pairing;
   }
 
   /** The initial primary: boots the guest; the backup boots the same image, so they start equal. */
-  static boot(cluster: ColoCluster, host: string, backupHost: string): PrimaryRole {
-    const role = new PrimaryRole(cluster, host, 'protected', backupHost, 0);
+  static boot(cluster: ColoCluster, port: StreamPort): PrimaryRole {
     const { context } = cluster;
-    role.vmHost = context.createVmHost(host, (platform) => context.bootMachine(platform), (vmHost) => new ColoPrimaryPolicy(vmHost, context.livePolicy(vmHost), role));
+    let role: PrimaryRole | undefined;
+    context.createVmHost(port.host, (platform) => context.bootMachine(platform), (vmHost) => {
+      role = new PrimaryRole(cluster, port, 'protected', vmHost);
+      return new ColoPrimaryPolicy(vmHost, context.livePolicy(vmHost), role);
+    });
     // The first checkpoint is a delta against the boot image, which the backup holds too.
-    role.vmHost.machine.markClean();
-    return role;
+    role!.vmHost.machine.markClean();
+    return role!;
   }
 
   /**
@@ -102,21 +113,15 @@ export class PrimaryRole implements PrimarySink {
    * primary's at the last compared output or checkpoint: every output the world saw was produced
    * by a state the backup reached too. Requests after that are retried by the clients.
    */
-  static promote(cluster: ColoCluster, host: string, vmHost: VmHost, live: HostPolicy): PrimaryRole {
-    const { context } = cluster;
-    const role = new PrimaryRole(cluster, host, 'alone', undefined, -1);
-    role.vmHost = vmHost;
+  static promote(cluster: ColoCluster, port: StreamPort, vmHost: VmHost, live: HostPolicy): PrimaryRole {
+    const role = new PrimaryRole(cluster, port, 'alone', vmHost);
     vmHost.setPolicy(new ColoPrimaryPolicy(vmHost, live, role));
-    takeOverService(context.network, context.service, host);
-    context.declare({ kind: 'go-live', host });
-    context.declare({ kind: 'alone', host });
     vmHost.wake();
     return role;
   }
 
-  /** Starts the guest, the heartbeat detector and the compare-timeout tick (initial primary). */
+  /** Starts the guest and the compare-timeout tick (initial primary). */
   start(): void {
-    this.startDetector();
     this.vmHost.start();
     this.tick();
   }
@@ -126,9 +131,9 @@ export class PrimaryRole implements PrimarySink {
   /** COLO's proxy: each client frame the primary takes in goes to the backup too, in the same order. */
   onDelivered(source: number, bytes: Uint8Array): void {
     if (this.mode !== 'protected') return;
-    const { context, figures } = this.cluster;
+    const { figures } = this.cluster;
     const message = encodeForward({ pairing: this.pairing, number: ++this.delivered, source, bytes });
-    context.network.send(this.host, this.backupHost!, CHANNEL_REPLICATION, message);
+    this.port.send(this.backupHost, CHANNEL_REPLICATION, message);
     figures.framesForwarded++;
     figures.forwardBytes += message.length;
   }
@@ -145,16 +150,16 @@ export class PrimaryRole implements PrimarySink {
     if (output.kind === 'console') return this.vmHost.release(output);
     if (output.kind !== 'frame') throw new Error(`primary ${this.host}: a ${output.kind} output, but colo does not support disks`);
     if (this.mode === 'alone') return this.hold.submit(output, 0, 0);
-    const { context, figures } = this.cluster;
+    const { figures } = this.cluster;
     const index = ++this.produced;
     const epoch = this.epoch;
     this.uncompared.set(index, { timeNs: output.timeNs });
     this.hold.submit(output, this.cluster.variant.compare ? index : 0, this.released);
     const message = encodeCompare({ pairing: this.pairing, epoch, index, digest: outputDigest(output.destination, output.bytes), retired: output.retired });
-    context.sim.timer(Math.max(0, output.timeNs - context.sim.nowNs), () => {
+    this.port.timer(Math.max(0, output.timeNs - this.port.nowNs), () => {
       // A checkpoint taken since covers it: no comparison needed.
-      if (this.epoch !== epoch || this.mode !== 'protected' || this.cluster.crashed(this.host)) return;
-      context.network.send(this.host, this.backupHost!, CHANNEL_REPLICATION, message);
+      if (this.epoch !== epoch || this.mode !== 'protected') return;
+      this.port.send(this.backupHost, CHANNEL_REPLICATION, message);
       figures.digestsSent++;
     });
   }
@@ -164,7 +169,7 @@ export class PrimaryRole implements PrimarySink {
   }
 
   private leave(output: MachineOutput): void {
-    this.cluster.figures.outputDelayNs.add(Math.max(0, this.cluster.context.sim.nowNs - output.timeNs));
+    this.cluster.figures.outputDelayNs.add(Math.max(0, this.port.nowNs - output.timeNs));
     this.vmHost.release(output);
   }
 
@@ -176,9 +181,7 @@ export class PrimaryRole implements PrimarySink {
    * the replicas diverged, and a checkpoint. An answer about an output a checkpoint taken since
    * covers is stale.
    */
-  onPrimaryCompared(from: string, answer: CompareAnswer): void {
-    if (from !== this.backupHost || answer.pairing !== this.pairing) return;
-    this.detector?.heard();
+  onCompared(answer: CompareAnswer): void {
     if (this.mode !== 'protected' || answer.epoch !== this.epoch || answer.index <= this.released) return;
     if (!answer.match) return this.requestCheckpoint();
     if (!this.uncompared.delete(answer.index)) return;
@@ -204,16 +207,16 @@ export class PrimaryRole implements PrimarySink {
    * checkpoint is sent again.
    */
   private tick(): void {
-    const { context, options, figures } = this.cluster;
+    const { options, figures } = this.cluster;
     this.tickTimer = undefined;
-    if (this.mode !== 'protected' || this.cluster.crashed(this.host)) return;
-    this.tickTimer = context.sim.timer(options.heartbeatNs, () => this.tick());
+    if (this.mode !== 'protected') return;
+    this.tickTimer = this.port.timer(options.heartbeatNs, () => this.tick());
     if (this.inFlight !== undefined) {
-      if (this.inFlight.sent && context.sim.nowNs >= this.inFlight.resendAtNs) this.transmit(this.inFlight, true);
+      if (this.inFlight.sent && this.port.nowNs >= this.inFlight.resendAtNs) this.transmit(this.inFlight, true);
       return;
     }
     const oldest = this.uncompared.values().next().value;
-    if (oldest === undefined || context.sim.nowNs - Math.max(oldest.timeNs, this.comparingSinceNs) < options.compareTimeoutNs) return;
+    if (oldest === undefined || this.port.nowNs - Math.max(oldest.timeNs, this.comparingSinceNs) < options.compareTimeoutNs) return;
     figures.compareTimeouts++;
     this.requestCheckpoint();
   }
@@ -236,18 +239,17 @@ export class PrimaryRole implements PrimarySink {
    * pause lasts the modelled copy time of the pages; the checkpoint leaves when it ends.
    */
   private takeCheckpoint(): void {
-    const { context, options, figures } = this.cluster;
-    const { sim } = context;
+    const { options, figures } = this.cluster;
     const machine = this.vmHost.machine;
     // The host may have executed ahead of the clock: the checkpoint is its state at cpuNs.
-    const fromNs = Math.max(sim.nowNs, this.vmHost.cpuNs());
+    const fromNs = Math.max(this.port.nowNs, this.vmHost.cpuNs());
     this.checkpointDue = false;
     this.vmHost.pause();
     const epoch = ++this.epoch;
     const snapshot = machine.snapshot('delta');
     machine.markClean();
     const retired = machine.retired;
-    this.cluster.declareSyncPoint(this.host, this.pairing, epoch);
+    this.port.declare({ kind: 'sync-point', host: this.host, point: syncPoint(this.pairing, epoch) });
     figures.syncPointsDeclared++;
     const bytes = encodeCheckpoint({ pairing: this.pairing, epoch, delivered: this.delivered, outputs: this.produced, retired, snapshot });
     const pauseNs = copyTimeNs(Math.max(1, snapshotPageBytes(snapshot)), options.memoryCopyBytesPerSecond);
@@ -256,13 +258,13 @@ export class PrimaryRole implements PrimarySink {
     figures.pauseNsTotal += pauseNs;
     this.inFlight = { epoch, outputs: this.produced, bytes, sent: false, resendAtNs: Infinity, resendAfterNs: options.failureTimeoutNs };
     this.copying = true;
-    sim.timer(fromNs - sim.nowNs + pauseNs, () => this.onCopied(epoch));
+    this.port.timer(fromNs - this.port.nowNs + pauseNs, () => this.onCopied(epoch));
   }
 
   /** The copy is done: resume and ship the checkpoint. */
   private onCopied(epoch: number): void {
     this.copying = false;
-    if (this.mode === 'halted' || this.cluster.crashed(this.host)) return;
+    if (this.mode === 'halted') return;
     this.vmHost.resume();
     const checkpoint = this.inFlight;
     if (this.mode !== 'protected' || checkpoint?.epoch !== epoch) return;
@@ -276,10 +278,10 @@ export class PrimaryRole implements PrimarySink {
    * heartbeats behind them and keep a crashed primary looking alive to the backup.
    */
   private transmit(checkpoint: InFlightCheckpoint, retransmission: boolean): void {
-    const { context, figures, options } = this.cluster;
-    context.network.send(this.host, this.backupHost!, CHANNEL_REPLICATION, checkpoint.bytes);
+    const { figures, options } = this.cluster;
+    this.port.send(this.backupHost, CHANNEL_REPLICATION, checkpoint.bytes);
     checkpoint.sent = true;
-    checkpoint.resendAtNs = context.sim.nowNs + checkpoint.resendAfterNs;
+    checkpoint.resendAtNs = this.port.nowNs + checkpoint.resendAfterNs;
     checkpoint.resendAfterNs = Math.min(2 * checkpoint.resendAfterNs, MAX_RESEND_TIMEOUTS * options.failureTimeoutNs);
     figures.checkpointBytes += checkpoint.bytes.length;
     if (retransmission) figures.retransmittedCheckpoints++;
@@ -289,14 +291,12 @@ export class PrimaryRole implements PrimarySink {
    * The backup restored checkpoint `epoch` (and declared that it holds the primary's state as of
    * then): every output produced before it may leave, and comparison starts over from there.
    */
-  onPrimaryCheckpointAck(from: string, ack: CheckpointAck): void {
-    if (from !== this.backupHost || ack.pairing !== this.pairing) return;
-    this.detector?.heard();
+  onCheckpointAck(ack: CheckpointAck): void {
     const checkpoint = this.inFlight;
     if (this.mode !== 'protected' || checkpoint === undefined || ack.epoch !== checkpoint.epoch || !checkpoint.sent) return;
-    const { context, figures } = this.cluster;
+    const { figures } = this.cluster;
     this.inFlight = undefined;
-    this.comparingSinceNs = context.sim.nowNs;
+    this.comparingSinceNs = this.port.nowNs;
     for (let index = this.released + 1; index <= checkpoint.outputs; index++) {
       if (this.uncompared.delete(index)) figures.outputsCoveredByCheckpoint++;
       this.matched.delete(index);
@@ -306,42 +306,16 @@ export class PrimaryRole implements PrimarySink {
     if (this.checkpointDue) this.requestCheckpoint();
   }
 
-  onPrimaryHeartbeat(from: string, heartbeat: Heartbeat): void {
-    if (from === this.backupHost && heartbeat.pairing === this.pairing) this.detector?.heard();
-  }
-
-  private startDetector(): void {
-    const { context, options } = this.cluster;
-    this.detector = watchPeer(context, {
-      host: this.host,
-      peer: this.backupHost!,
-      pairing: this.pairing,
-      heartbeatNs: options.heartbeatNs,
-      failureTimeoutNs: options.failureTimeoutNs,
-      established: true,
-      onSuspect: () => this.onBackupSuspected(),
-    });
-  }
-
   // ----- losing the backup ---------------------------------------------------------------------
 
-  /** The backup is silent: go on alone only if test-and-set says so; held outputs stay held until then. */
-  private onBackupSuspected(): void {
-    if (this.cluster.crashed(this.host) || this.mode !== 'protected') return;
-    const { context, options, figures } = this.cluster;
-    context.declare({ kind: 'suspect', host: this.host, suspected: this.backupHost! });
+  /** The core suspects the backup and asks test-and-set: comparing stops, held outputs stay held. */
+  backupSuspected(): void {
+    if (this.mode !== 'protected') return;
     this.mode = 'deciding';
     this.stopComparing();
-    decideByTestAndSet(context.storageClient(this.host), this.cluster.flagOf(this.pairing), options.testAndSetAttempts, {
-      stillDeciding: () => this.mode === 'deciding' && !this.cluster.crashed(this.host),
-      won: () => this.goOnAlone(),
-      lost: (reason) => this.halt(reason),
-      countAttempts: (attempts) => (figures.testAndSetAttempts += attempts),
-    });
   }
 
   private stopComparing(): void {
-    this.detector?.stop();
     this.tickTimer?.cancel();
     this.tickTimer = undefined;
     this.inFlight = undefined;
@@ -350,9 +324,8 @@ export class PrimaryRole implements PrimarySink {
     this.matched.clear();
   }
 
-  /** No backup from now on: held outputs leave, frames are no longer forwarded. No spares: it runs alone. */
-  private goOnAlone(): void {
-    this.cluster.context.declare({ kind: 'alone', host: this.host });
+  /** No backup from now on (the core won test-and-set): held outputs leave, frames are no longer forwarded. */
+  goAlone(): void {
     this.mode = 'alone';
     this.stopComparing();
     this.hold.releaseAll();
@@ -360,11 +333,10 @@ export class PrimaryRole implements PrimarySink {
   }
 
   /** Lost test-and-set: the other replica is live. Held outputs never leave. */
-  private halt(reason: string): void {
+  halt(): void {
     this.mode = 'halted';
     this.stopComparing();
     this.hold.discardAll();
     this.vmHost.stop();
-    this.cluster.context.declare({ kind: 'halt', host: this.host, reason });
   }
 }

@@ -21,7 +21,7 @@ export type TestAndSetOutcome =
  * Test-and-set of `flag`, retried on timeout up to `maxAttempts` times (a retry by the same host is
  * safe: the storage answers true again to the host that already holds the flag).
  */
-export function testAndSetWithRetry(client: StorageClient, flag: string, maxAttempts: number, done: (outcome: TestAndSetOutcome) => void): void {
+export function testAndSetWithRetry(client: Pick<StorageClient, 'testAndSet'>, flag: string, maxAttempts: number, done: (outcome: TestAndSetOutcome) => void): void {
   if (!Number.isSafeInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`test-and-set attempts ${maxAttempts} must be an integer >= 1`);
   const attempt = (number: number) => {
     client.testAndSet(flag, (result) => {

@@ -23,7 +23,7 @@ export function copyTimeNs(bytes: number, bytesPerSecond: number): TimeNs {
  * resume: whatever the caller starts there, such as a new log, begins at the snapshot's point);
  * `resumed` runs when the primary executes again.
  */
-export function pauseAndSnapshot(sim: StrategyClock, vmHost: VmHost, copyBytesPerSecond: number, taken: (snapshot: MachineSnapshot, pauseNs: TimeNs) => void, resumed: () => void): void {
+export function pauseAndSnapshot(sim: Pick<StrategyClock, 'nowNs'> & { timer(delayNs: TimeNs, action: () => void): unknown }, vmHost: VmHost, copyBytesPerSecond: number, taken: (snapshot: MachineSnapshot, pauseNs: TimeNs) => void, resumed: () => void): void {
   // The host may have executed ahead of the clock: the snapshot is its state at cpuNs, and the
   // pause runs from there (from now, it would be hidden in the lead).
   const fromNs = Math.max(sim.nowNs, vmHost.cpuNs());
