@@ -6,7 +6,12 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { ExperimentConfig } from '../runner/types.ts';
 import { replayCommand } from '../runner/explore.ts';
+import type { Measurement, MeasureResult } from './executor-types.ts';
 import { runConfigs } from './executor.ts';
+import { experiments } from './experiments/index.ts';
+import { networkCalibration } from './experiments/network-calibration.ts';
+import { measurers } from './measurers.ts';
+import type { PoolUsage } from './pool-usage.ts';
 import { RunCache } from './run-cache.ts';
 import { CRASHING_SEED, THROWING_SEED } from './testing/faulty-worker.ts';
 
@@ -43,6 +48,25 @@ test('a run whose worker dies and a run that throws are reported with their repl
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
+});
+
+test('measurements run on the pool beside the runs and give the rows the experiment measures in this thread; the usage report counts every task', async () => {
+  const measurements: Measurement[] = [{ experiment: 'network-calibration', labels: { linkGbitPerSec: 10, messageBytes: 1_048_576 }, seed: 2 }, { experiment: 'no-such-experiment', labels: {}, seed: 1 }];
+  const measured: Array<[string, MeasureResult]> = [];
+  const usages: PoolUsage[] = [];
+  const outcomes = await runConfigs([small(1)], { jobs: 2, measurements, onMeasured: (measurement, result) => measured.push([measurement.experiment, result]), onPoolUsage: (usage) => usages.push(usage) });
+  assert.equal(outcomes[0]!.state, 'ok');
+  const byName = new Map(measured);
+  assert.deepEqual(byName.get('network-calibration'), { state: 'ok', row: networkCalibration.measure!(measurements[0]!.labels, 2) });
+  const unknown = byName.get('no-such-experiment');
+  assert.ok(unknown?.state === 'failed' && /no bench experiment "no-such-experiment" measures its cells: expected one of network-calibration/.test(unknown.message), JSON.stringify(unknown));
+  assert.equal(usages.length, 1);
+  assert.equal(usages[0]!.workers.reduce((sum, worker) => sum + worker.tasks, 0), 3, 'one run and two measurements');
+  assert.ok(usages[0]!.busyMs <= usages[0]!.wallMs * 2, 'two workers cannot be busy longer than twice the wall time');
+});
+
+test('every bench experiment that measures its cells is one a worker can measure, with the same function', () => {
+  for (const experiment of experiments.filter((candidate) => candidate.measure !== undefined)) assert.equal(measurers[experiment.name], experiment.measure, experiment.name);
 });
 
 test('replay commands quote settings that need it', () => {

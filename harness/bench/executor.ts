@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { replayCommand } from '../runner/explore.ts';
 import type { ExperimentConfig } from '../runner/types.ts';
-import type { ExecutorOptions, RunOutcome, WorkerResult } from './executor-types.ts';
+import type { ExecutorOptions, MeasureResult, RunOutcome, TimedResult, WorkerResult, WorkItem } from './executor-types.ts';
+import { poolUsage, type TaskTiming } from './pool-usage.ts';
 
 const DEFAULT_WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
@@ -33,8 +34,9 @@ function identity(config: ExperimentConfig, options: ExecutorOptions): string {
 }
 
 /**
- * Runs every configuration (each distinct one once) on `options.jobs` worker threads and returns
- * one outcome per configuration, in input order. Never rejects for a failed run.
+ * Runs every configuration (each distinct one once), and any `options.measurements`, on
+ * `options.jobs` worker threads and returns one outcome per configuration, in input order (the
+ * measurements' results go to `options.onMeasured`). Never rejects for a failed run.
  */
 export async function runConfigs(configs: readonly ExperimentConfig[], options: ExecutorOptions): Promise<RunOutcome[]> {
   if (!Number.isSafeInteger(options.jobs) || options.jobs < 1) throw new RangeError(`runConfigs: jobs ${options.jobs} is not valid: expected an integer of at least 1`);
@@ -46,41 +48,72 @@ export async function runConfigs(configs: readonly ExperimentConfig[], options: 
     settledOutcomes.set(id, outcome);
     options.onSettled?.(outcome, settledOutcomes.size, total);
   };
-  const pending: Array<[string, ExperimentConfig]> = [];
+  const tasks: Task[] = (options.measurements ?? []).map((measurement) => ({
+    item: { kind: 'measure', measurement },
+    settle: (result) => options.onMeasured?.(measurement, result as MeasureResult),
+    died: (message) => options.onMeasured?.(measurement, { state: 'failed', message }),
+  }));
   for (const [id, config] of distinct) {
     const report = options.cache?.lookup(config);
-    if (report === undefined) pending.push([id, config]);
-    else settle(id, { state: 'ok', config, report, cached: true });
+    if (report !== undefined) {
+      settle(id, { state: 'ok', config, report, cached: true });
+      continue;
+    }
+    const finish = (result: WorkerResult) => {
+      const outcome = outcomeOf(config, result, false);
+      if (outcome.state === 'ok') options.cache?.store(config, outcome.report);
+      settle(id, outcome);
+    };
+    tasks.push({ item: { kind: 'run', config }, settle: (result) => finish(result as WorkerResult), died: (message) => finish({ state: 'failed', message }) });
   }
-  if (pending.length > 0) await runOnPool(pending, options, settle);
+  if (tasks.length > 0) await runOnPool(tasks, options);
   return configs.map((config) => settledOutcomes.get(identity(config, options))!);
 }
 
-async function runOnPool(pending: ReadonlyArray<[string, ExperimentConfig]>, options: ExecutorOptions, settle: (id: string, outcome: RunOutcome) => void): Promise<void> {
-  const threads = Math.min(options.jobs, pending.length);
+/** One item for the pool, with what to do with its result (or with the death of its worker). */
+interface Task {
+  readonly item: WorkItem;
+  readonly settle: (result: WorkerResult | MeasureResult) => void;
+  readonly died: (message: string) => void;
+}
+
+/**
+ * Runs per thread kept in flight: one more than the pool has threads, so that a worker finishing
+ * a run finds the next one already queued in the pool even while this (main) thread is busy
+ * writing an experiment's tables and charts; no more, so no run waits long behind another
+ * worker's (piscina may queue a burst of runs on a worker that is still starting).
+ */
+const EXTRA_IN_FLIGHT = 1;
+
+async function runOnPool(tasks: readonly Task[], options: ExecutorOptions): Promise<void> {
+  const threads = Math.min(options.jobs, tasks.length);
+  const poolStartMs = performance.timeOrigin + performance.now();
   // Workers load the TypeScript sources through tsx, as the command line does.
   const pool = new Piscina({ filename: options.workerFile ?? DEFAULT_WORKER, execArgv: ['--import', 'tsx'], minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
-  // Lanes, one per thread, each taking the next run when its last one settled: never more runs
-  // handed to the pool than it has threads, so no run waits in one worker's queue while another
-  // worker idles (piscina may queue a burst of runs on a worker that is still starting).
+  // By task index, so the usage report sees the tasks in dispatch order, not finish order.
+  const timings: Array<TaskTiming | undefined> = [];
+  // Lanes, each taking the next task when its last one settled, in the order given.
   let next = 0;
   const lane = async () => {
-    while (next < pending.length) {
-      const [id, config] = pending[next++]!;
-      let outcome: RunOutcome;
+    while (next < tasks.length) {
+      const index = next++;
+      const task = tasks[index]!;
+      let answer: TimedResult;
       try {
-        outcome = outcomeOf(config, (await pool.run(config)) as WorkerResult, false);
+        answer = (await pool.run(task.item)) as TimedResult;
       } catch (error) {
         // The worker thread itself died (an exit, a crash, out of memory): piscina replaces it.
-        outcome = outcomeOf(config, { state: 'failed', message: `worker thread died: ${error instanceof Error ? error.message : String(error)}` }, false);
+        task.died(`worker thread died: ${error instanceof Error ? error.message : String(error)}`);
+        continue;
       }
-      if (outcome.state === 'ok') options.cache?.store(config, outcome.report);
-      settle(id, outcome);
+      timings[index] = answer.timing;
+      task.settle(answer.result);
     }
   };
   try {
-    await Promise.all(Array.from({ length: threads }, lane));
+    await Promise.all(Array.from({ length: Math.min(tasks.length, threads + EXTRA_IN_FLIGHT) }, lane));
   } finally {
     await pool.destroy();
   }
+  options.onPoolUsage?.(poolUsage(threads, poolStartMs, timings.filter((timing) => timing !== undefined)));
 }

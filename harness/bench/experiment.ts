@@ -40,6 +40,12 @@ export interface Experiment {
   cells(): Cell[];
   /** The row of `cell` under `seed`; same outcomes, same row. */
   row(cell: Cell, outcomes: CellOutcomes, seed: number): Row;
+  /**
+   * For an experiment whose cells need no experiment runs (network-calibration): the row of the
+   * cell with these labels under `seed`, a plain function of the two. The bench runs these on the
+   * worker pool beside the runs, so that a costly measurement does not hold up its own thread.
+   */
+  measure?(labels: Row, seed: number): Row;
   /** A vega-lite spec of the summary rows, with the rows inlined as its data. */
   chart(rows: readonly Row[]): TopLevelSpec;
 }

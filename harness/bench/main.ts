@@ -10,11 +10,14 @@ import { join } from 'node:path';
 import { ConfigError } from '../errors.ts';
 import { createProgress } from '../cli/progress.ts';
 import type { RunOutcome } from './executor-types.ts';
+import { ExperimentWriter, measurementsOf, type Planned } from './experiment-writer.ts';
+import { describeUsage, type PoolUsage } from './pool-usage.ts';
+import { processCpuMs, threadCpuMs } from './thread-cpu.ts';
 import { runConfigs } from './executor.ts';
 import type { Experiment } from './experiment.ts';
 import { parseBenchArguments, usage, type BenchOptions } from './bench-arguments.ts';
 import { lockFolder } from './lock.ts';
-import { planRuns, seedList, tabulate, type PlannedRun } from './plan.ts';
+import { planRuns, seedList } from './plan.ts';
 import { RunCache } from './run-cache.ts';
 import { writeExperiment } from './write-results.ts';
 import { writeLiteratureReport } from '../report/literature.ts';
@@ -26,11 +29,6 @@ function selectedCells(experiment: Experiment, strategies: readonly string[] | u
   return cells.filter((cell) => Object.entries(cell.runs).every(([role, run]) => strategies.includes(run.strategy) || (role === 'baseline' && run.strategy === 'none')));
 }
 
-interface Planned {
-  readonly experiment: Experiment;
-  readonly cells: ReturnType<Experiment['cells']>;
-  readonly runs: PlannedRun[];
-}
 
 /** A label value short enough for a progress line. */
 function shortLabel(value: unknown): string {
@@ -65,9 +63,13 @@ function progressFor(plans: readonly Planned[], cache: RunCache, seeds: number) 
   return { progress, onSettled };
 }
 
-function reportFailures(experiment: Experiment, failures: ReadonlyArray<Extract<RunOutcome, { state: 'failed' }>>): void {
-  console.error(`${experiment.name}: ${failures.length} run(s) failed, so its results were not written (the other runs are kept in the cache):`);
-  for (const failure of failures) console.error(`  ${JSON.stringify(failure.config)}\n    ${failure.message.split('\n').slice(0, 6).join('\n    ')}\n    replay: ${failure.replay}`);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** Where the process's CPU time went while the pool ran: the workers' runs, this thread, and the rest. */
+function describeCpu(usage: PoolUsage | undefined, processMs: number, mainMs: number | null): string {
+  const workersMs = usage?.cpuMs ?? null;
+  if (workersMs === null || mainMs === null) return `CPU: ${seconds(processMs)} in the process`;
+  return `CPU: ${seconds(processMs)} in the process = ${seconds(workersMs)} workers' tasks + ${seconds(mainMs)} main thread + ${seconds(processMs - workersMs - mainMs)} other threads (worker start-up, garbage collector and compiler threads)`;
 }
 
 async function bench(options: BenchOptions): Promise<number> {
@@ -79,31 +81,38 @@ async function bench(options: BenchOptions): Promise<number> {
   });
   console.error(`ftbench bench: seeds ${seeds[0]}..${seeds[seeds.length - 1]}, ${plans.length} experiment(s), ${options.jobs} job(s), writing to ${options.out}/`);
   const started = performance.now();
+  const startCpuMs = { process: processCpuMs(), main: threadCpuMs() };
   const { progress, onSettled } = progressFor(plans, cache, seeds.length);
-  const outcomes = await runConfigs(plans.flatMap((plan) => plan.runs.map((run) => run.config)), { jobs: options.jobs, cache, onSettled });
-  progress.finish();
-  let offset = 0;
-  let failed = 0;
-  for (const { experiment, cells, runs } of plans) {
-    const mine = outcomes.slice(offset, offset + runs.length);
-    offset += runs.length;
-    const written = performance.now();
-    const table = tabulate(experiment, cells, seeds, runs, mine);
-    if (table.state === 'failed') {
-      reportFailures(experiment, table.failures);
-      failed++;
-      continue;
-    }
+  const writer = new ExperimentWriter(plans, seeds, (config) => cache.key(config), async (experiment, table) => {
     await writeExperiment(experiment, table, options.out, seeds);
-    const runSeconds = mine.reduce((sum, outcome) => sum + (outcome.state === 'ok' && !outcome.cached ? outcome.report.wallSeconds : 0), 0);
-    console.error(`${experiment.name}: ${cells.length} cells × ${seeds.length} seeds, ${runSeconds.toFixed(1)} s of run time in workers, tables and charts in ${((performance.now() - written) / 1000).toFixed(2)} s -> ${join(options.out, experiment.name)}.{csv,runs.csv,md,tex,vl.json,svg,png,pdf}`);
-  }
-  const complete = failed === 0 && options.experiments.length === options.allExperiments && options.strategies === undefined;
+    return `${join(options.out, experiment.name)}.{csv,runs.csv,md,tex,vl.json,svg,png,pdf}`;
+  }, started);
+  const measurements = measurementsOf(plans, seeds);
+  let usage: PoolUsage | undefined;
+  // All experiments' runs go to one pool at once: no experiment waits for the one before to end.
+  await runConfigs(plans.flatMap((plan) => plan.runs.map((run) => run.config)), {
+    jobs: options.jobs,
+    cache,
+    measurements,
+    onSettled: (outcome, settled) => {
+      onSettled(outcome, settled);
+      writer.onSettled(outcome);
+    },
+    onMeasured: (measurement, result) => writer.onMeasured(measurement, result),
+    onPoolUsage: (measured) => (usage = measured),
+  });
+  progress.finish();
+  await writer.finished();
+  const endMain = threadCpuMs();
+  const cpu = describeCpu(usage, processCpuMs() - startCpuMs.process, endMain === null || startCpuMs.main === null ? null : endMain - startCpuMs.main);
+  const complete = writer.failed === 0 && options.experiments.length === options.allExperiments && options.strategies === undefined;
   // REPORT.md reads every experiment's CSV in the folder, so it is rewritten after any bench.
   console.error(`literature comparison -> ${writeLiteratureReport(options.out)}`);
   const pruned = complete ? cache.pruneUnused() : 0;
+  for (const line of usage === undefined ? [] : describeUsage(usage)) console.error(line);
+  console.error(cpu);
   console.error(`runs: ${cache.misses} executed, ${cache.hits} reused from ${join(options.out, '.cache')}/ (an interrupted bench resumes from there), ${pruned} stale removed; ${((performance.now() - started) / 1000).toFixed(1)} s wall`);
-  return failed > 0 ? 1 : 0;
+  return writer.failed > 0 ? 1 : 0;
 }
 
 async function main(argv: string[]): Promise<number> {

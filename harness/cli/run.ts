@@ -177,7 +177,8 @@ export function formatReport(report: RunReport): string {
   const failing = (Object.keys(verdicts) as CheckerName[]).filter((name) => verdicts[name].state === 'fail' || verdicts[name].state === 'unknown');
   const lines = [
     `operations: ${report.opsCompleted} completed, ${report.opsFailed} failed, ${report.opsUnknown} unknown; clients stopped at ${load.issuedUntilMs.toFixed(1)} ms: ${load.issuedUntil}`,
-    `throughput: ${report.throughputOpsPerSec === null ? '-' : `${report.throughputOpsPerSec.toFixed(1)} ops/s`}`,
+    ...(load.arrivals === null ? [] : [`offered: ${load.arrivals} arrivals at ${load.ratePerSec}/s; ${load.rejectedArrivals} rejected (backlog full), ${load.abandonedArrivals} abandoned when the load stopped`]),
+    `throughput: ${report.throughputOpsPerSec === null ? '-' : `${report.throughputOpsPerSec.toFixed(1)} ops/s`}; ${load.retries} retries after a timeout`,
     `latency: p50 ${nsText(latencyNs.p50)}, p90 ${nsText(latencyNs.p90)}, p99 ${nsText(latencyNs.p99)}, max ${nsText(latencyNs.max)}`,
     `replication: ${replication.bytes} bytes in ${replication.messages} messages, ${replication.mbitPerSec} Mbit/s, ${replication.bytesPerOp ?? '-'} bytes/op`,
     ...report.faults.map((fault) => `fault: ${fault.description}, ${fault.atNs === null ? 'never fired' : `at ${nsText(fault.atNs)}`}${fault.struck ? '' : ', struck nothing'}${fault.healedAtNs === null ? '' : `, healed at ${nsText(fault.healedAtNs)}`}`),

@@ -73,45 +73,65 @@ function loggingBandwidthComparisons(): Comparison[] {
   }));
 }
 
-/** The load-curve experiment's row at its highest client count, where the server is saturated. */
-function saturatedRow(rowsOf: RowsOf, strategy: string): Row | undefined {
-  const rows = (rowsOf('load-curve') ?? []).filter((row) => row.strategy === strategy && typeof row.clients === 'number');
-  return [...rows].sort((a, b) => Number(b.clients) - Number(a.clients))[0];
+/**
+ * The load-curve experiment's open-loop row of `workload` under `strategy` at its highest offered
+ * load: about twice what the unreplicated server serves, so every strategy is saturated there and
+ * its throughput is its saturation throughput (Table 1's ratios were measured at saturation).
+ */
+function saturatedRow(rowsOf: RowsOf, strategy: string, workload = 'server'): Row | undefined {
+  const rows = (rowsOf('load-curve') ?? []).filter((row) => row.load === 'open' && row.workload === workload && row.strategy === strategy && typeof row.offeredOpsPerSec === 'number');
+  return [...rows].sort((a, b) => Number(b.offeredOpsPerSec) - Number(a.offeredOpsPerSec))[0];
 }
+
+/** The load-curve's open-loop servers, by label: the issue's range of per-request work, 50 k to 1 M instructions. */
+const SERVERS: Readonly<Record<string, string>> = {
+  server: 'CPU-heavy server (about 76,000 instructions per request)',
+  'server-heavy': 'heavy server (about 1,000,000 instructions per request)',
+};
+
+/** Where a saturated row was measured, for the ftbench column. */
+function atOffered(row: Row): string {
+  return `at ${Number(row.offeredOpsPerSec).toLocaleString('en-US')} ops/s offered`;
+}
+
+/** Why a saturation ratio falls short. */
+const SATURATION_WHY = 'the replication path, not the server\'s CPU, bounds throughput at this load';
 
 /** Table 1's ratio and logging bandwidth where they were measured: a saturated server. */
 function saturationComparisons(): Comparison[] {
-  const ratio = (strategy: string): Comparison => ({
+  const ratio = (strategy: string, workload = 'server'): Comparison => ({
     experiment: 'load-curve',
-    figure: `FT/non-FT performance ratio of a saturated CPU-heavy server under ${strategy}`,
+    figure: `FT/non-FT performance ratio of a saturated ${SERVERS[workload]} under ${strategy}, open loop`,
     source: VMWARE_FT,
     published: `${FT_PERFORMANCE_RATIO.low}–${FT_PERFORMANCE_RATIO.high} for server workloads at saturation (Table 1)`,
-    shape: 'ratio ≥ 0.9 at the highest load',
+    shape: 'ratio ≥ 0.9 of the saturation throughputs',
     measure(rowsOf) {
-      const row = saturatedRow(rowsOf, strategy);
+      const row = saturatedRow(rowsOf, strategy, workload);
       const value = numberOf(row, 'performanceRatio');
       if (row === undefined || value === undefined) return undefined;
       const holds = value >= 0.9;
-      const why = 'the server is not yet saturated at the highest load measured, or the replication path itself is the bottleneck';
-      return { ftbench: `${figureOf(row, 'performanceRatio')} at ${String(row.clients)} clients`, holds, ...(holds ? {} : { why }) };
+      return { ftbench: `${figureOf(row, 'performanceRatio')} ${atOffered(row)}`, holds, ...(holds ? {} : { why: SATURATION_WHY }) };
     },
   });
-  const logging: Comparison = {
+  const logging = (workload: string): Comparison => ({
     experiment: 'load-curve',
-    figure: 'logging bandwidth of a saturated CPU-heavy server under vmft',
+    figure: `logging bandwidth of a saturated ${SERVERS[workload]} under vmft, open loop`,
     source: VMWARE_FT,
     published: `${FT_LOGGING_MBIT_PER_SEC.low}–${FT_LOGGING_MBIT_PER_SEC.high} Mbit/s for server workloads (Table 1)`,
-    shape: 'between 1 and 20 Mbit/s at the highest load',
+    shape: 'between 1 and 20 Mbit/s on the replication channels (network-measured, framing, acknowledgments and heartbeats included) at saturation',
     measure(rowsOf) {
-      const row = saturatedRow(rowsOf, 'vmft');
+      const row = saturatedRow(rowsOf, 'vmft', workload);
       const mbit = numberOf(row, 'replicationMbitPerSec');
       if (row === undefined || mbit === undefined) return undefined;
       const holds = mbit >= 1 && mbit <= 20;
-      const why = 'each request is a small frame logged with its framing, acknowledged, and the server answers about 14,000 of them per second: more inputs per second than the paper\'s servers, whose requests carried more work each';
-      return { ftbench: `${figureOf(row, 'replicationMbitPerSec')} at ${String(row.clients)} clients`, holds, ...(holds ? {} : { why }) };
+      const entries = numberOf(row, 'loggingMbitPerSec') === undefined ? '' : `; log entries alone ${figureOf(row, 'loggingMbitPerSec')}`;
+      const why = 'every request is a logged input and an output, acknowledged message by message, beside heartbeats every few milliseconds, each message framed as TCP/IP over Ethernet: the log entries alone are the figure after the semicolon, and the paper\'s servers did more work per input than this one';
+      return { ftbench: `${figureOf(row, 'replicationMbitPerSec')} ${atOffered(row)}${entries}`, holds, ...(holds ? {} : { why }) };
     },
-  };
-  return [ratio('vmft'), ratio('app-rsm'), logging];
+  });
+  // checkpoint's saturation ratio is in the load-curve table; Table 1 is a machine-level
+  // replication figure, set here beside the strategies that answer without an epoch's wait.
+  return [ratio('vmft'), ratio('app-rsm'), ratio('colo'), logging('server'), ratio('vmft', 'server-heavy'), logging('server-heavy')];
 }
 
 function idleLoggingComparison(): Comparison {

@@ -4,6 +4,7 @@
  * the `dejavu-fonts-ttf` package rather than the machine's fonts, so the same chart gives the same
  * bytes on every machine; the PDF's creation date is fixed for the same reason.
  */
+import { existsSync } from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';
 import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
@@ -18,8 +19,19 @@ export { CHART_FONT_FILE } from './text-width.ts';
  */
 export const POINTS_PER_PIXEL = 72 / 96;
 
+/**
+ * Refuses to render without the embedded fonts: resvg draws a chart with no text at all, and no
+ * error, when a font file is missing (seen while node_modules was being reinstalled under a run).
+ */
+function requireFontFiles(): void {
+  for (const file of [CHART_FONT_FILE, CHART_BOLD_FONT_FILE]) {
+    if (!existsSync(file)) throw new Error(`chart font ${file} is missing: reinstall the dependencies (npm ci) and render again`);
+  }
+}
+
 /** A PNG of `svg` at `scale` times its size (2: sharp on screens and in slides). */
 export function svgToPng(svg: string, scale = 2): Uint8Array {
+  requireFontFiles();
   const renderer = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },
     font: { fontFiles: [CHART_FONT_FILE, CHART_BOLD_FONT_FILE], loadSystemFonts: false, defaultFontFamily: CHART_FONT_FAMILY, sansSerifFamily: CHART_FONT_FAMILY },
@@ -39,6 +51,7 @@ const BOLD_FONT = `${CHART_FONT_FAMILY} Bold`;
 
 /** A one-page vector PDF of `svg`: the page is the chart, at the SVG's physical size. */
 export function svgToPdf(svg: string): Promise<Uint8Array> {
+  requireFontFiles();
   const [widthPx, heightPx] = svgSize(svg);
   const width = widthPx * POINTS_PER_PIXEL;
   const height = heightPx * POINTS_PER_PIXEL;

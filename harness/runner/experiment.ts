@@ -9,7 +9,7 @@ import { integerParameter, stringParameter } from '../params.ts';
 import { validateSeed } from '../sim/random.ts';
 import { ClientDriver } from '../../workloads/client/driver.ts';
 import { StreamDriver } from '../../workloads/client/stream-driver.ts';
-import type { ClientOptions, LoadDriver, LoadModel, Operation } from '../../workloads/client/types.ts';
+import type { ClientCounters, ClientOptions, LoadDriver, LoadModel, Operation } from '../../workloads/client/types.ts';
 import { findWorkload } from '../../workloads/registry.ts';
 import type { Workload } from '../../workloads/types.ts';
 import { findStrategy } from '../../strategies/registry.ts';
@@ -194,7 +194,7 @@ function finish(parts: RunParts, stoppedBy: RunReport['stoppedBy']): ExperimentO
     scenario: parts.scenarioName,
     seed: config.seed,
     params: { run: effectiveRun(settings, load), workload: settings.workload, strategy: settings.strategy, scenario: settings.scenario },
-    load: describeLoad(load, settings, (length.stopIssuingAtNs - clientStartNs) / 1e6, length.reason(history.length, faults), history, clientStartNs),
+    load: describeLoad(load, settings, (length.stopIssuingAtNs - clientStartNs) / 1e6, length.reason(history.length, faults), history, clientStartNs, driver.counters),
     ...outcomeCounts(history),
     throughputOpsPerSec: roundOrNull(throughputOpsPerSec(history)),
     latencyNs: summariseLatency(latencies(history)),
@@ -246,8 +246,9 @@ function loadSource(settings: ResolvedSettings): ReportedLoad['source'] {
   return ['run.load', 'run.clients', 'run.think-time-us', 'run.rate-per-sec'].some((key) => settings.explicit.has(key)) ? 'set' : 'workload';
 }
 
-function describeLoad(load: LoadModel, settings: ResolvedSettings, issueBoundMs: number, reason: string, history: readonly Operation[], clientStartNs: number): ReportedLoad {
+function describeLoad(load: LoadModel, settings: ResolvedSettings, issueBoundMs: number, reason: string, history: readonly Operation[], clientStartNs: number, counters: ClientCounters): ReportedLoad {
   const lastCallNs = history.reduce((latest, operation) => Math.max(latest, operation.callNs), clientStartNs);
+  const open = load.kind === 'open';
   return {
     kind: load.kind,
     clients: load.clients,
@@ -256,6 +257,10 @@ function describeLoad(load: LoadModel, settings: ResolvedSettings, issueBoundMs:
     source: loadSource(settings),
     issuedUntilMs: Number(Math.min(issueBoundMs, (lastCallNs - clientStartNs) / 1e6).toFixed(3)),
     issuedUntil: reason,
+    arrivals: open ? counters.arrivals : null,
+    rejectedArrivals: open ? counters.rejectedArrivals : null,
+    abandonedArrivals: open ? counters.abandonedArrivals : null,
+    retries: counters.retries,
   };
 }
 

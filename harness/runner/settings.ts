@@ -13,7 +13,7 @@ export const RUN_PARAMETERS: readonly ParameterSpec[] = [
   { name: 'client-hosts', description: 'hosts the clients run on, sharing their links (0: one host per client)', kind: 'integer', default: 0, min: 0, max: 256 },
   { name: 'think-time-us', description: 'closed loop: pause between a reply and the next request', kind: 'integer', default: 0, min: 0, max: 10_000_000 },
   { name: 'rate-per-sec', description: 'open loop: operations offered per second of virtual time', kind: 'number', default: 1000, min: 0.001, max: 10_000_000 },
-  { name: 'queue-limit', description: 'open loop: arrivals waiting for an idle client, at most', kind: 'integer', default: 10_000, min: 0, max: 1_000_000 },
+  { name: 'queue-limit', description: 'open loop: arrivals waiting at each client while its operation is in flight, at most (more are rejected, and counted in the report\'s load)', kind: 'integer', default: 1000, min: 0, max: 1_000_000 },
   { name: 'operations', description: 'operations started at most (all clients together); with faults, only when set: the load then lasts as long as the scenario', kind: 'integer', default: 400, min: 0, max: 10_000_000 },
   { name: 'duration-ms', description: 'no operation starts after this much virtual time; with faults, only when set (it then bounds the wait for triggers without a fixed time)', kind: 'integer', default: 2000, min: 1, max: 3_600_000 },
   { name: 'liveness-bound-ms', description: 'after the scenario\'s last fault or heal, clients keep going this long and must get a reply within it (liveness and availability)', kind: 'integer', default: 500, min: 1, max: 3_600_000 },

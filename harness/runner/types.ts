@@ -84,6 +84,14 @@ export interface ReportedLoad {
   /** When clients stopped starting operations, ms after they started, and why. */
   readonly issuedUntilMs: number;
   readonly issuedUntil: string;
+  /** Open loop: operations offered by the arrival processes (null for closed loop). */
+  readonly arrivals: number | null;
+  /** Open loop: arrivals dropped because their client's backlog held `queue-limit` already. */
+  readonly rejectedArrivals: number | null;
+  /** Open loop: arrivals still waiting in a backlog when the load stopped, never sent. */
+  readonly abandonedArrivals: number | null;
+  /** Requests sent again after a client's timeout (`timeout-ms`); operations that ran out of attempts are `opsUnknown`. */
+  readonly retries: number;
 }
 
 /** Everything one run reports (`ftbench run --json` prints exactly this). */

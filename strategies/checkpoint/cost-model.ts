@@ -37,12 +37,18 @@ export interface CheckpointPause {
   readonly dirtyTrackingNs: TimeNs;
 }
 
+/** An order-of-magnitude value: no published figure for Remus' suspend/resume was located (README). */
 export const SUSPEND_RESUME_DEFAULT_US = 100;
+/**
+ * A write-protection fault: a VM exit, the fault handler, an entry — a few thousand cycles (Intel,
+ * "Understanding VM Exits", 2009; a KVM_RUN round trip of about 2,530 cycles, LKML 2020), at the
+ * upper end for 2008 hardware (README).
+ */
 export const WRITE_FAULT_DEFAULT_NS = 2000;
 
 export const CHECKPOINT_COST_PARAMETERS: readonly ParameterSpec[] = [
-  { name: 'suspend-resume-us', description: 'fixed pause per checkpoint to suspend and resume the guest, in µs (Remus §3; see strategies/checkpoint/README.md)', kind: 'integer', default: SUSPEND_RESUME_DEFAULT_US, min: 0, max: 1_000_000 },
-  { name: 'write-fault-ns', description: 'dirty-tracking cost per first write to a page in an epoch (a write-protection fault), in ns; 0: free tracking', kind: 'integer', default: WRITE_FAULT_DEFAULT_NS, min: 0, max: 1_000_000 },
+  { name: 'suspend-resume-us', description: 'fixed pause per checkpoint to suspend and resume the guest, in µs (Remus §3; an order-of-magnitude default with no located source: see strategies/checkpoint/README.md)', kind: 'integer', default: SUSPEND_RESUME_DEFAULT_US, min: 0, max: 1_000_000 },
+  { name: 'write-fault-ns', description: 'dirty-tracking cost per first write to a page in an epoch (a write-protection fault: VM exit, handler, entry), in ns; 0: free tracking (sources in strategies/checkpoint/README.md)', kind: 'integer', default: WRITE_FAULT_DEFAULT_NS, min: 0, max: 1_000_000 },
 ];
 
 /**

@@ -110,16 +110,30 @@ test('an error reply marks the operation failed with the reason, and the client 
   assert.match(driver.history()[1]!.error!, /status 2: unknown operation/);
 });
 
-test('open loop: Poisson arrivals at the offered rate, with waiting counted in latency and a bounded queue', () => {
+test('open loop: Poisson arrivals at the offered rate, shared by the clients, with waiting counted in latency', () => {
   const { driver, run } = setup({ kind: 'open', clients: 2, ratePerSecond: 2000, queueLimit: 1000 }, { stopIssuingAtNs: 1e9, maxOperations: 1e6 });
   run();
   const count = driver.history().length;
   assert.ok(Math.abs(count - 2000) < 200, `${count} arrivals in 1 s at 2000/s`);
+  assert.equal(driver.counters.arrivals, count, 'below saturation every arrival is sent');
   assert.ok(driver.history().every((op) => op.callNs >= op.arrivalNs));
-  const overloaded = setup({ kind: 'open', clients: 1, ratePerSecond: 100_000, queueLimit: 5 }, { stopIssuingAtNs: 10e6, maxOperations: 1e6 });
-  overloaded.run();
-  assert.ok(overloaded.driver.counters.rejectedArrivals > 0);
-  assert.ok(overloaded.driver.history().some((op) => op.callNs > op.arrivalNs), 'queued operations start after they arrived');
+  for (const client of [0, 1]) {
+    const own = driver.history().filter((op) => op.client === client).length;
+    assert.ok(Math.abs(own - 1000) < 150, `client ${client} drew ${own} of its 1000/s`);
+  }
+});
+
+test('open loop past saturation: a full backlog rejects arrivals, the load\'s stop abandons the rest, and every arrival is accounted for', () => {
+  const { driver, run } = setup({ kind: 'open', clients: 1, ratePerSecond: 100_000, queueLimit: 5 }, { stopIssuingAtNs: 10e6, maxOperations: 1e6 });
+  run();
+  const { arrivals, rejectedArrivals, abandonedArrivals } = driver.counters;
+  assert.ok(rejectedArrivals > 0, 'one client with a 200 µs round trip cannot keep up with 100,000/s');
+  assert.ok(abandonedArrivals > 0 && abandonedArrivals <= 5, `${abandonedArrivals} abandoned: the backlog holds at most 5`);
+  assert.equal(arrivals, driver.history().length + rejectedArrivals + abandonedArrivals);
+  assert.ok(driver.finished, 'abandoned arrivals leave nothing waiting');
+  assert.ok(driver.history().some((op) => op.callNs > op.arrivalNs), 'queued operations start after they arrived');
+  const latest = driver.history().at(-1)!;
+  assert.ok(latest.returnNs! - latest.arrivalNs > latest.returnNs! - latest.callNs, 'latency counts from the intended send time, not from the send');
 });
 
 test('bad client options are rejected with the value named', () => {

@@ -8,11 +8,17 @@ import type { TimeNs } from '../../harness/sim/types.ts';
 import { ReplyStatus, decodeReply, encodeRequest } from '../protocol.ts';
 import type { ClientCodec, ClientCounters, ClientOptions, Operation, OperationGenerator } from './types.ts';
 
-/** One simulated client: a host, its random stream, and at most one operation in flight. */
+/**
+ * One simulated client: a host, its random stream, and at most one operation in flight (the
+ * services' duplicate table keeps one sequence per client, PROTOCOL.md). Open loop: the arrivals
+ * that came while an operation was in flight wait in its backlog, at most `queueLimit`.
+ */
 interface Client<Input, Output> {
   readonly index: number;
   readonly host: string;
   readonly random: RandomStream;
+  /** Open loop: arrival times not yet sent, oldest first. */
+  readonly backlog: TimeNs[];
   nextSequence: number;
   current: Operation<Input, Output> | undefined;
   request: Uint8Array | undefined;
@@ -31,12 +37,11 @@ export const MAX_CLIENTS = 4096;
 export class ClientDriver<Input, Output> {
   private readonly clients: Client<Input, Output>[] = [];
   private readonly operations: Operation<Input, Output>[] = [];
-  private readonly waiting: TimeNs[] = [];
   private started = 0;
   /** Set once the load stopped starting operations: it never starts again. */
   private stoppedIssuing = false;
   /** Counters beyond the history. */
-  readonly counters: ClientCounters = { requestsSent: 0, retries: 0, staleReplies: 0, badReplies: 0, rejectedArrivals: 0 };
+  readonly counters: ClientCounters = { requestsSent: 0, retries: 0, staleReplies: 0, badReplies: 0, arrivals: 0, rejectedArrivals: 0, abandonedArrivals: 0 };
 
   constructor(
     private readonly sim: Simulation,
@@ -54,7 +59,7 @@ export class ClientDriver<Input, Output> {
     }
     for (let index = 0; index < options.load.clients; index++) {
       const host = `client-${index % hostCount}`;
-      this.clients.push({ index, host, random: sim.stream(`client.${index}`), nextSequence: 1, current: undefined, request: undefined, retryTimer: undefined });
+      this.clients.push({ index, host, random: sim.stream(`client.${index}`), backlog: [], nextSequence: 1, current: undefined, request: undefined, retryTimer: undefined });
     }
   }
 
@@ -70,7 +75,7 @@ export class ClientDriver<Input, Output> {
 
   /** True when no operation is in flight or waiting and no new one may start. */
   get finished(): boolean {
-    return this.clients.every((client) => client.current === undefined) && this.waiting.length === 0 && !this.mayStart();
+    return this.clients.every((client) => client.current === undefined && client.backlog.length === 0) && !this.mayStart();
   }
 
   /**
@@ -86,13 +91,20 @@ export class ClientDriver<Input, Output> {
     }
   }
 
-  /** Schedules the load: closed-loop clients start at once; open-loop arrivals begin. */
+  /**
+   * Schedules the load: closed-loop clients start at once; open-loop clients start their arrival
+   * processes, each a Poisson process at `ratePerSecond / clients` from its own stream, so the
+   * clients together offer `ratePerSecond` (a sum of independent Poisson processes is one): the
+   * rate is the total over all connections, as wrk2's `-R` is (wrk2 README, "Basic Usage"), and the
+   * gaps are exponential, Mutilate's default inter-arrival distribution (`--iadist=exponential`).
+   */
   start(): void {
     const { load } = this.options;
     if (load.kind === 'closed') {
       for (const client of this.clients) this.sim.schedule(0, () => this.startNext(client, this.sim.nowNs));
     } else {
-      this.scheduleArrival(this.sim.stream('client.arrivals'));
+      const meanGapNs = (1e9 * load.clients) / load.ratePerSecond;
+      for (const client of this.clients) this.scheduleArrival(client, this.sim.stream(`client.${client.index}.arrivals`), meanGapNs);
     }
   }
 
@@ -101,28 +113,46 @@ export class ClientDriver<Input, Output> {
     const { maxOperations, stopIssuingAtNs, issueWhile } = this.options;
     const may = this.started < maxOperations && this.sim.nowNs <= stopIssuingAtNs && (issueWhile === undefined || issueWhile(this.sim.nowNs));
     // Once the load stopped it stays stopped: open-loop arrivals end with the first refusal.
-    if (!may) this.stoppedIssuing = true;
+    if (!may) this.stopIssuing();
     return may;
   }
 
-  private scheduleArrival(arrivals: RandomStream): void {
-    if (this.options.load.kind !== 'open') return;
-    const gapNs = Math.max(1, Math.round(arrivals.exponential(1e9 / this.options.load.ratePerSecond)));
+  /**
+   * The load stops: arrivals still waiting in a backlog are never sent. They are counted, not
+   * served, so a run past saturation ends when its window does rather than draining a queue.
+   */
+  private stopIssuing(): void {
+    this.stoppedIssuing = true;
+    for (const client of this.clients) {
+      this.counters.abandonedArrivals += client.backlog.length;
+      client.backlog.length = 0;
+    }
+  }
+
+  private scheduleArrival(client: Client<Input, Output>, arrivals: RandomStream, meanGapNs: number): void {
+    const gapNs = Math.max(1, Math.round(arrivals.exponential(meanGapNs)));
     this.sim.schedule(gapNs, () => {
       if (!this.mayStart()) return;
-      this.onArrival(this.sim.nowNs);
-      this.scheduleArrival(arrivals);
+      this.onArrival(client, this.sim.nowNs);
+      this.scheduleArrival(client, arrivals, meanGapNs);
     });
   }
 
-  private onArrival(arrivalNs: TimeNs): void {
-    const idle = this.clients.find((client) => client.current === undefined);
-    if (idle !== undefined && this.waiting.length === 0) return this.startNext(idle, arrivalNs);
-    if (this.options.load.kind === 'open' && this.waiting.length >= this.options.load.queueLimit) {
+  /**
+   * An open-loop arrival: sent at once by an idle client, else it waits in the client's backlog
+   * (its latency counts from now, the intended send time: no coordinated omission, as wrk2
+   * measures "from the time the transmission should have occurred", wrk2 README),
+   * or is rejected when the backlog is full.
+   */
+  private onArrival(client: Client<Input, Output>, arrivalNs: TimeNs): void {
+    if (this.options.load.kind !== 'open') return;
+    this.counters.arrivals++;
+    if (client.current === undefined && client.backlog.length === 0) return this.startNext(client, arrivalNs);
+    if (client.backlog.length >= this.options.load.queueLimit) {
       this.counters.rejectedArrivals++;
       return;
     }
-    this.waiting.push(arrivalNs);
+    client.backlog.push(arrivalNs);
   }
 
   private startNext(client: Client<Input, Output>, arrivalNs: TimeNs): void {
@@ -205,8 +235,8 @@ export class ClientDriver<Input, Output> {
     const { load } = this.options;
     if (load.kind === 'closed') {
       this.sim.schedule(load.thinkTimeNs, () => this.startNext(client, this.sim.nowNs));
-    } else if (this.waiting.length > 0) {
-      this.startNext(client, this.waiting.shift()!);
+    } else if (client.backlog.length > 0 && this.mayStart()) {
+      this.startNext(client, client.backlog.shift()!);
     }
   }
 }

@@ -52,7 +52,7 @@ export class StreamDriver<Input, Output> implements LoadDriver<Input, Output> {
   private readonly pending = new Map<number, Input>();
   /** Most unacknowledged bytes any stream had in flight: never above the window. */
   peakInFlightBytes = 0;
-  readonly counters: ClientCounters = { requestsSent: 0, retries: 0, staleReplies: 0, badReplies: 0, rejectedArrivals: 0 };
+  readonly counters: ClientCounters = { requestsSent: 0, retries: 0, staleReplies: 0, badReplies: 0, arrivals: 0, rejectedArrivals: 0, abandonedArrivals: 0 };
 
   constructor(
     private readonly sim: Simulation,

@@ -57,9 +57,13 @@ export type OperationGenerator<Input> = (random: RandomStream, client: number) =
  * How load is offered.
  * - `closed`: `clients` clients, each sending its next operation `thinkTimeNs` after the previous
  *   one ended (the lecture's clients, and YCSB's default).
- * - `open`: operations arrive as a Poisson process at `ratePerSecond` regardless of how fast they are
- *   served; each is handed to an idle client, or waits in a queue of at most `queueLimit` (arrivals
- *   beyond it are counted as rejected). Latency then includes the wait, as a user would see it.
+ * - `open`: operations arrive as a Poisson process at `ratePerSecond` in all, regardless of how fast
+ *   they are served: each client draws its own arrivals at `ratePerSecond / clients`. A client has
+ *   one operation in flight (Mutilate's default `--depth` of 1 per connection); arrivals meanwhile
+ *   wait in its backlog of at most `queueLimit`
+ *   (arrivals beyond it are counted as rejected, those still waiting when the load stops as
+ *   abandoned). Latency counts from the arrival, the intended send time, as a user would see it
+ *   (wrk2's correction of coordinated omission).
  */
 export type LoadModel =
   | { readonly kind: 'closed'; readonly clients: number; readonly thinkTimeNs: number }
@@ -101,8 +105,12 @@ export interface ClientCounters {
   staleReplies: number;
   /** Replies that could not be decoded (the service broke the protocol). */
   badReplies: number;
-  /** Open loop: arrivals dropped because the queue was full. */
+  /** Open loop: arrivals offered (sent, waiting, rejected or abandoned). */
+  arrivals: number;
+  /** Open loop: arrivals dropped because their client's backlog was full. */
   rejectedArrivals: number;
+  /** Open loop: arrivals still waiting in a backlog when the load stopped (never sent). */
+  abandonedArrivals: number;
 }
 
 /**

@@ -76,3 +76,28 @@ test('cpu-bound: instructions per request (reported, not asserted)', (t) => {
   run(harness, 2);
   t.diagnostic(`cpu-bound run (16 units): ${harness.machine.retired - before} instructions; the default job is 128 units`);
 });
+
+test('cpu-bound with disk-blocks: each run reads its 4 KiB block of the disk and writes it back changed before it answers, in turn through the disk', () => {
+  const harness = boot({ 'working-set-kib': '64', 'job-units': '1', 'disk-blocks': '1' });
+  assert.equal(harness.disk.length, 8192 * 512, 'a 4 MiB disk');
+  const before = harness.disk.slice(0, 2 * 4096);
+  const first = run(harness, 1);
+  const second = run(harness, 2);
+  assert.deepEqual([first.value, second.value], [1, 2]);
+  const after = harness.disk.slice(0, 2 * 4096);
+  assert.notDeepEqual(after.subarray(0, 4096), before.subarray(0, 4096), 'the first job rewrote block 0');
+  assert.notDeepEqual(after.subarray(4096, 8192), before.subarray(4096, 8192), 'the second job rewrote block 1');
+  const plain = boot({ 'working-set-kib': '64', 'job-units': '1' });
+  assert.notEqual(run(plain, 1).checksum, first.checksum, 'the disk block is folded into the job');
+  assert.equal(plain.disk.length, 0, 'no disk without disk-blocks');
+});
+
+test('cpu-bound with disk-blocks: a disk error answers status 5 and leaves the job count as it was', () => {
+  const harness = boot({ 'working-set-kib': '64', 'job-units': '1', 'disk-blocks': '1' });
+  run(harness, 1);
+  harness.failDisk = true;
+  const replies = harness.request(1, 2, CPU_OPERATION.inc, new Uint8Array(0));
+  assert.equal(replies[0]!.status, ReplyStatus.ioError);
+  harness.failDisk = false;
+  assert.equal(run(harness, 3, 'get').value, 1);
+});

@@ -14,6 +14,10 @@ import type { Workload } from '../types.ts';
 export const CPU_OPERATION = { inc: 1, get: 2 } as const;
 /** The guest's largest working set (cpu-bound.c). */
 export const CPU_MAX_WORKING_SET_KIB = 4096;
+/** The most 4 KiB blocks a job's disk round moves: one disk request of 128 sectors (cpu-bound.c). */
+export const CPU_MAX_DISK_BLOCKS = 16;
+/** The disk of a cpu-bound guest with disk rounds: 4 MiB, as file-append's default. */
+const CPU_DISK_SECTORS = 8192;
 
 export const cpuBoundWorkload: Workload<CounterInput, CounterOutput> = {
   name: 'cpu-bound',
@@ -21,6 +25,7 @@ export const cpuBoundWorkload: Workload<CounterInput, CounterOutput> = {
   parameters: [
     { name: 'working-set-kib', description: 'size of the array the jobs rewrite, in KiB (multiple of 4 used)', kind: 'integer', default: CPU_MAX_WORKING_SET_KIB, min: 4, max: CPU_MAX_WORKING_SET_KIB },
     { name: 'job-units', description: 'units of work per job; a unit rewrites and sorts one 4 KiB block (about 18,000 instructions)', kind: 'integer', default: 128, min: 1, max: 1_000_000 },
+    { name: 'disk-blocks', description: 'a database-like disk round per job: read this many 4 KiB blocks of the disk and write them back before answering (0: no disk)', kind: 'integer', default: 0, min: 0, max: CPU_MAX_DISK_BLOCKS },
     tickParameter(0),
   ],
   model: 'counter',
@@ -30,8 +35,13 @@ export const cpuBoundWorkload: Workload<CounterInput, CounterOutput> = {
     image: 'workloads/cpu-bound/bin/cpu-bound.elf',
     harts: 1,
     ramBytes: 16 * 1024 * 1024,
-    diskSectors: 0,
-    bootArguments: { 'working-set-kib': integerParameter(parameters, 'working-set-kib'), 'job-units': integerParameter(parameters, 'job-units'), ...tickBootArguments(parameters) },
+    diskSectors: integerParameter(parameters, 'disk-blocks') > 0 ? CPU_DISK_SECTORS : 0,
+    bootArguments: {
+      'working-set-kib': integerParameter(parameters, 'working-set-kib'),
+      'job-units': integerParameter(parameters, 'job-units'),
+      'disk-blocks': integerParameter(parameters, 'disk-blocks'),
+      ...tickBootArguments(parameters),
+    },
   }),
   defaultLoad: () => ({ kind: 'closed', clients: 1, thinkTimeNs: 0 }),
   codec: {

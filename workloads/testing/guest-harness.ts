@@ -103,6 +103,8 @@ export class GuestHarness {
   readonly machine: Machine;
   /** The disk's bytes (diskSectors * 512). */
   readonly disk: Uint8Array;
+  /** While true, every disk request fails (completes with `error`), as a storage failure would. */
+  failDisk = false;
   private readonly platform: DeterministicPlatform;
   private readonly symbols: ReturnType<typeof readElfSymbols>;
   private readonly settleLimit: number;
@@ -144,6 +146,10 @@ export class GuestHarness {
   private serveDisk(): boolean {
     const requests = this.platform.diskRequests.splice(0);
     for (const request of requests) {
+      if (this.failDisk) {
+        this.machine.completeDiskRequest(request.id, { state: 'error' });
+        continue;
+      }
       const start = request.sector * DISK_SECTOR_SIZE;
       const end = start + request.count * DISK_SECTOR_SIZE;
       if (request.operation === 'write') {

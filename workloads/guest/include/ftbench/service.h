@@ -34,10 +34,12 @@
 
 /* Clients the duplicate table can hold. */
 #define FTB_DUPLICATE_CLIENTS 128u
-/* Receive ring slots (a power of two): enough that a closed loop of up to 64 clients, each with one
- * request outstanding, never overruns the ring (as a TCP window stays within the receiver's
- * buffer); more clients than that may see frames dropped and retry. */
-#define FTB_SERVICE_RING_SLOTS 64u
+/* Receive ring slots (a power of two): one per client the duplicate table admits, so that every
+ * admitted client with its one request outstanding (PROTOCOL.md) fits and a closed loop never
+ * overruns the ring (as a TCP window stays within the receiver's buffer); a real NIC has more
+ * (Linux's e1000 driver defaults to 256 receive descriptors, E1000_DEFAULT_RXD). Open-loop bursts
+ * beyond it see frames dropped and retry. */
+#define FTB_SERVICE_RING_SLOTS FTB_DUPLICATE_CLIENTS
 
 /* What an operation produced: a status (FTB_STATUS_*) and the length of the reply payload. */
 struct ftb_result {
