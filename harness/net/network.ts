@@ -75,7 +75,8 @@ export interface TrafficObserver {
 export class Network {
   private readonly hosts = new Map<string, HostInfo>();
   private readonly hostsByAddress = new Map<number, HostInfo>();
-  private readonly handlers = new Map<string, DeliveryHandler>();
+  /** Handlers by host, then by channel (`'*'`: every other channel), so a delivery builds no key. */
+  private readonly handlers = new Map<string, Map<Channel | '*', DeliveryHandler>>();
   private readonly crashed = new Set<string>();
   private readonly halted = new Set<string>();
   private readonly links = new Map<string, Link>();
@@ -159,9 +160,13 @@ export class Network {
    */
   listen(host: string, channel: Channel | '*', handler: DeliveryHandler): void {
     this.host(host);
-    const key = `${host}/${channel}`;
-    if (this.handlers.has(key)) throw new Error(`host ${host} already has a handler for channel ${channel}`);
-    this.handlers.set(key, handler);
+    let handlers = this.handlers.get(host);
+    if (handlers === undefined) {
+      handlers = new Map();
+      this.handlers.set(host, handlers);
+    }
+    if (handlers.has(channel)) throw new Error(`host ${host} already has a handler for channel ${channel}`);
+    handlers.set(channel, handler);
   }
 
   /** Fail-stop crash: the host sends nothing more and every message to it is dropped, in flight or later. */
@@ -483,7 +488,8 @@ export class Network {
     if (this.sim.trace.on) this.sim.trace.record('net.deliver', to, { id, from, channel, duplicate });
     const delivery: Delivery = { id, from, to, service, channel, bytes, sentNs, duplicate };
     for (const observer of this.observers) observer.delivered?.(delivery);
-    const handler = this.handlers.get(`${to}/${channel}`) ?? this.handlers.get(`${to}/*`);
+    const handlers = this.handlers.get(to);
+    const handler = handlers === undefined ? undefined : (handlers.get(channel) ?? handlers.get('*'));
     if (handler === undefined) return;
     if (this.dispatchScope === undefined) return handler(delivery);
     this.dispatchScope(to, () => handler(delivery));

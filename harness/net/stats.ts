@@ -19,6 +19,12 @@ export function emptyCounters(): TrafficCounters {
 export class TrafficStats {
   private readonly byChannel = new Map<string, TrafficCounters>();
   private readonly byPair = new Map<string, TrafficCounters>();
+  /**
+   * The counters of one directed host pair, found without building its `from>to` key: every
+   * message is counted at least twice (sent, delivered), so a string per count was the network's
+   * largest source of garbage after the messages themselves.
+   */
+  private readonly pairsByHost = new Map<string, Map<string, TrafficCounters>>();
   /** All traffic together. */
   readonly total: TrafficCounters = emptyCounters();
 
@@ -44,29 +50,49 @@ export class TrafficStats {
 
   /** @internal */
   countSent(channel: string, from: string, to: string, wireBytes: number, payloadBytes: number): void {
-    for (const counters of this.targets(channel, from, to)) {
-      counters.messagesSent++;
-      counters.bytesSent += wireBytes;
-      counters.payloadBytesSent += payloadBytes;
-    }
+    addSent(this.total, wireBytes, payloadBytes);
+    addSent(getOrCreate(this.byChannel, channel), wireBytes, payloadBytes);
+    addSent(this.pairCounters(from, to), wireBytes, payloadBytes);
   }
 
   /** @internal */
   countDelivered(channel: string, from: string, to: string, wireBytes: number): void {
-    for (const counters of this.targets(channel, from, to)) {
-      counters.messagesDelivered++;
-      counters.bytesDelivered += wireBytes;
-    }
+    addDelivered(this.total, wireBytes);
+    addDelivered(getOrCreate(this.byChannel, channel), wireBytes);
+    addDelivered(this.pairCounters(from, to), wireBytes);
   }
 
   /** @internal */
   countDropped(channel: string, from: string, to: string, reason: DropReason): void {
-    for (const counters of this.targets(channel, from, to)) counters.dropped[reason]++;
+    this.total.dropped[reason]++;
+    getOrCreate(this.byChannel, channel).dropped[reason]++;
+    this.pairCounters(from, to).dropped[reason]++;
   }
 
-  private targets(channel: string, from: string, to: string): TrafficCounters[] {
-    return [this.total, getOrCreate(this.byChannel, channel), getOrCreate(this.byPair, pairKey(from, to))];
+  private pairCounters(from: string, to: string): TrafficCounters {
+    let receivers = this.pairsByHost.get(from);
+    if (receivers === undefined) {
+      receivers = new Map();
+      this.pairsByHost.set(from, receivers);
+    }
+    let counters = receivers.get(to);
+    if (counters === undefined) {
+      counters = getOrCreate(this.byPair, pairKey(from, to));
+      receivers.set(to, counters);
+    }
+    return counters;
   }
+}
+
+function addSent(counters: TrafficCounters, wireBytes: number, payloadBytes: number): void {
+  counters.messagesSent++;
+  counters.bytesSent += wireBytes;
+  counters.payloadBytesSent += payloadBytes;
+}
+
+function addDelivered(counters: TrafficCounters, wireBytes: number): void {
+  counters.messagesDelivered++;
+  counters.bytesDelivered += wireBytes;
 }
 
 function pairKey(from: string, to: string): string {

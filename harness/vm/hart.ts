@@ -17,7 +17,13 @@ export const MIE_WRITABLE = MIP_MSIP | MIP_MTIP | MIP_MEIP;
 export class Hart implements HartState {
   readonly index: number;
   readonly registers = new Int32Array(32);
-  pc: number;
+  /**
+   * The pc's storage. A RAM address is at least 0x8000_0000, beyond V8's small integers, so a plain
+   * number field boxed every store in a fresh heap number: the engines store pc at the end of each
+   * call and the reference executor at every instruction it steps, which made the pc the largest
+   * single source of garbage in a run. A typed-array element holds the 32 bits unboxed.
+   */
+  private readonly pcWord = new Uint32Array(1);
   retired = 0;
   /** minstret = retired + instretOffset. */
   instretOffset = 0;
@@ -43,6 +49,15 @@ export class Hart implements HartState {
   constructor(index: number, entryPoint: number) {
     this.index = index;
     this.pc = entryPoint >>> 0;
+  }
+
+  /** The program counter, an unsigned 32-bit address (every writer passes `value >>> 0`). */
+  get pc(): number {
+    return this.pcWord[0]!;
+  }
+
+  set pc(value: number) {
+    this.pcWord[0] = value;
   }
 
   snapshot(): HartSnapshot {
