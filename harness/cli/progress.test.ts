@@ -23,6 +23,18 @@ test('without a terminal, progress prints one line per noted item and a closing 
   assert.doesNotMatch(text(), /\r|\x1b\[/, 'no carriage returns or escape codes');
 });
 
+test('without a terminal, a long count without notes prints a line at each tenth, and only then', () => {
+  const { stream, text } = capture();
+  const progress = createProgress({ label: 'swarm', total: 40, unit: 'runs', stream, interactive: false });
+  for (let done = 1; done <= 40; done++) progress.update(done);
+  progress.finish();
+  const lines = text().trimEnd().split('\n');
+  assert.equal(lines.length, 11, text());
+  assert.match(lines[0]!, /^swarm: 4\/40 runs \(10 %\), .* runs\/s$/);
+  assert.match(lines[9]!, /^swarm: 40\/40 runs \(100 %\), /);
+  assert.match(lines[10]!, /^swarm: 40\/40 runs in /);
+});
+
 test('on a terminal, progress draws a bar with done/total, rate and ETA', () => {
   const { stream, text } = capture();
   const progress = createProgress({ label: 'sweep', total: 4, unit: 'runs', stream, interactive: true });

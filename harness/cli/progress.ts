@@ -9,8 +9,9 @@
  *
  * On a terminal (standard error is a TTY and CI is not set) it draws a cli-progress bar: done/total,
  * rate per second and ETA, and the latest note. Otherwise — a pipe, a log file, CI=true — it never
- * redraws: each `update` that carries a note prints one line (`label: done/total unit, note`), and
- * `finish` prints the totals.
+ * redraws: each `update` that carries a note prints one line (`label: done/total unit, note`), an
+ * update without one prints a line only as it passes each tenth of a total of at least
+ * `MILESTONE_MIN_TOTAL` (so a long swarm in a log says how far it is), and `finish` prints the totals.
  */
 import { SingleBar } from 'cli-progress';
 
@@ -41,6 +42,9 @@ export function underCi(environment: NodeJS.ProcessEnv = process.env): boolean {
   return value !== undefined && value !== '' && value !== 'false' && value !== '0';
 }
 
+/** Totals from which a log without a terminal gets a line at each tenth even without notes. */
+export const MILESTONE_MIN_TOTAL = 20;
+
 function rateText(done: number, seconds: number): string {
   return seconds > 0 ? (done / seconds).toFixed(done / seconds >= 10 ? 0 : 2) : '-';
 }
@@ -57,10 +61,15 @@ export function createProgress(options: ProgressOptions): Progress {
     last = done;
   };
   if (!interactive) {
+    const tenth = (done: number) => Math.floor((done * 10) / options.total);
     return {
       update(done, note) {
+        const before = last;
         check(done);
         if (note !== undefined) stream.write(`${options.label}: ${done}/${options.total} ${options.unit}, ${note}\n`);
+        else if (options.total >= MILESTONE_MIN_TOTAL && tenth(done) > tenth(before)) {
+          stream.write(`${options.label}: ${done}/${options.total} ${options.unit} (${tenth(done) * 10} %), ${rateText(done, elapsedSeconds())} ${options.unit}/s\n`);
+        }
       },
       finish() {
         stream.write(`${options.label}: ${last}/${options.total} ${options.unit} in ${elapsedSeconds().toFixed(1)} s (${rateText(last, elapsedSeconds())} ${options.unit}/s)\n`);
