@@ -5,7 +5,7 @@ import type { Delivery } from '../../harness/net/types.ts';
 import type { RandomStream } from '../../harness/sim/random.ts';
 import type { Simulation, Timer } from '../../harness/sim/simulation.ts';
 import type { TimeNs } from '../../harness/sim/types.ts';
-import { ReplyStatus, decodeReply, encodeRequest } from '../protocol.ts';
+import { ReplyStatus, decodeReply, encodeRequest, type Reply } from '../protocol.ts';
 import type { ClientCodec, ClientCounters, ClientOptions, Operation, OperationGenerator } from './types.ts';
 
 /**
@@ -208,22 +208,7 @@ export class ClientDriver<Input, Output> {
       this.counters.staleReplies++;
       return;
     }
-    if (reply.status === ReplyStatus.ok) {
-      try {
-        record.output = this.codec.decode(record.input, reply.payload);
-        record.status = 'ok';
-      } catch (error) {
-        if (!(error instanceof DecodeError)) throw error;
-        // The service answered but broke the format: the effect may have happened; keep it unknown.
-        this.counters.badReplies++;
-        record.error = `bad reply payload: ${error.message}`;
-      }
-    } else {
-      record.status = 'failed';
-      record.error = `status ${reply.status}: ${new TextDecoder().decode(reply.payload)}`;
-    }
-    record.returnNs = record.status === 'unknown' ? null : this.sim.nowNs;
-    record.replier = delivery.from;
+    recordReply(record, reply, this.codec, this.counters, this.sim.nowNs, delivery.from);
     this.finish(client);
   }
 
@@ -242,6 +227,30 @@ export class ClientDriver<Input, Output> {
 }
 
 /** Checks client options; the error names the bad value and what is accepted. */
+/**
+ * Completes `record` with the service's `reply`, arrived at `nowNs` from `from`: ok with the decoded
+ * output, or failed with the service's reason. A reply the codec cannot read leaves it unknown
+ * (the service answered but broke the format: the effect may have happened) and counts as bad.
+ * Shared by the request/reply and the stream drivers.
+ */
+export function recordReply<Input, Output>(record: Operation<Input, Output>, reply: Reply, codec: ClientCodec<Input, Output>, counters: ClientCounters, nowNs: TimeNs, from: string): void {
+  if (reply.status === ReplyStatus.ok) {
+    try {
+      record.output = codec.decode(record.input, reply.payload);
+      record.status = 'ok';
+    } catch (error) {
+      if (!(error instanceof DecodeError)) throw error;
+      counters.badReplies++;
+      record.error = `bad reply payload: ${error.message}`;
+    }
+  } else {
+    record.status = 'failed';
+    record.error = `status ${reply.status}: ${new TextDecoder().decode(reply.payload)}`;
+  }
+  record.returnNs = record.status === 'unknown' ? null : nowNs;
+  record.replier = from;
+}
+
 export function validateClientOptions(options: ClientOptions): void {
   const { load } = options;
   const require = (ok: boolean, what: string, value: unknown, accepted: string) => {

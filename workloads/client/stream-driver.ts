@@ -4,8 +4,8 @@ import type { Network } from '../../harness/net/network.ts';
 import type { Delivery } from '../../harness/net/types.ts';
 import type { RandomStream } from '../../harness/sim/random.ts';
 import type { Simulation, Timer } from '../../harness/sim/simulation.ts';
-import { ReplyStatus, decodeReply, encodeRequest } from '../protocol.ts';
-import { validateClientOptions } from './driver.ts';
+import { decodeReply, encodeRequest } from '../protocol.ts';
+import { recordReply, validateClientOptions } from './driver.ts';
 import type { ClientCodec, ClientCounters, ClientOptions, LoadDriver, Operation, OperationGenerator, StreamWindow } from './types.ts';
 
 /** A segment sent and not acknowledged yet. */
@@ -178,22 +178,7 @@ export class StreamDriver<Input, Output> implements LoadDriver<Input, Output> {
       this.counters.staleReplies++;
       return;
     }
-    const { record } = segment;
-    if (reply.status === ReplyStatus.ok) {
-      try {
-        record.output = this.codec.decode(record.input, reply.payload);
-        record.status = 'ok';
-      } catch (error) {
-        if (!(error instanceof DecodeError)) throw error;
-        this.counters.badReplies++;
-        record.error = `bad reply payload: ${error.message}`;
-      }
-    } else {
-      record.status = 'failed';
-      record.error = `status ${reply.status}: ${new TextDecoder().decode(reply.payload)}`;
-    }
-    record.returnNs = record.status === 'unknown' ? null : this.sim.nowNs;
-    record.replier = delivery.from;
+    recordReply(segment.record, reply, this.codec, this.counters, this.sim.nowNs, delivery.from);
     this.acknowledge(stream, segment);
   }
 
