@@ -4,7 +4,7 @@
  * core owns the pairings: heartbeats, failure detection, test-and-set, promotion and bringing a
  * spare up as a new backup; this file only says what app-rsm does at each of those moments.
  */
-import { type HostStream, PairingDriver, type StreamEnvelope, type StreamPort } from '../core/driver.ts';
+import { type HostStream, PairingDriver, pairingSettings, type StreamEnvelope, type StreamPort } from '../core/driver.ts';
 import type { StreamCall } from '../core/types.ts';
 import type { StrategyContext } from '../types.ts';
 import { BackupRole } from './backup-role.ts';
@@ -34,7 +34,7 @@ export class AppRsmCluster {
     this.driver = new PairingDriver<AppRsmMessage>(context, {
       channels: [CHANNEL_REPLICATION, CHANNEL_ACK],
       decode: (channel, bytes) => decodeMessage(channel, bytes),
-      settings: { heartbeatNs: options.heartbeatNs, failureTimeoutNs: options.failureTimeoutNs, testAndSetAttempts: options.testAndSetAttempts, firstStateRetryNs: options.failureTimeoutNs, firstStateAttempts: options.snapshotAttempts },
+      settings: pairingSettings(options, options.snapshotAttempts),
       stream: (port) => new AppRsmHost(this, port),
       countTestAndSetAttempts: (attempts) => (this.figures.testAndSetAttempts += attempts),
     });

@@ -5,7 +5,7 @@
  * promotion. There is one pairing and no re-protection (no spares): after a failover the new
  * primary runs alone.
  */
-import { type HostStream, PairingDriver, type StreamEnvelope, type StreamPort } from '../core/driver.ts';
+import { type HostStream, PairingDriver, pairingSettings, type StreamEnvelope, type StreamPort } from '../core/driver.ts';
 import type { StreamCall } from '../core/types.ts';
 import type { StrategyContext } from '../types.ts';
 import { BackupRole } from './backup-role.ts';
@@ -37,8 +37,8 @@ export class ColoCluster {
         const message = channel === CHANNEL_ACK ? decodeAck(bytes) : decodeReplication(bytes);
         return { pairing: message.pairing, firstState: false, message };
       },
-      // colo declares no spare, so no first state is ever sent.
-      settings: { heartbeatNs: options.heartbeatNs, failureTimeoutNs: options.failureTimeoutNs, testAndSetAttempts: options.testAndSetAttempts, firstStateRetryNs: options.failureTimeoutNs, firstStateAttempts: 1 },
+      // colo declares no spare, so no first state is ever sent (one attempt, never used).
+      settings: pairingSettings(options, 1),
       stream: (port) => new ColoHost(this, port),
       countTestAndSetAttempts: (attempts) => (this.figures.testAndSetAttempts += attempts),
     });

@@ -99,6 +99,23 @@ export interface PairingDriverOptions<Message> {
 /** A lifecycle's options that do not depend on the host, the service or the run's spares. */
 export type PairingSettings = Omit<PairingOptions, 'host' | 'serviceFlag' | 'pool'>;
 
+/** The pairing parameters every replicating strategy declares (shared/pairing.ts), in ns. */
+export interface PairingParameters {
+  readonly heartbeatNs: TimeNs;
+  readonly failureTimeoutNs: TimeNs;
+  readonly testAndSetAttempts: number;
+}
+
+/**
+ * A strategy's lifecycle settings from its pairing parameters: a new backup's first state is
+ * resent every failure timeout (a spare that heard nothing for that long would suspect anyway),
+ * at most `firstStateAttempts` times (a strategy without spares never sends one: pass 1).
+ */
+export function pairingSettings(parameters: PairingParameters, firstStateAttempts: number): PairingSettings {
+  const { heartbeatNs, failureTimeoutNs, testAndSetAttempts } = parameters;
+  return { heartbeatNs, failureTimeoutNs, testAndSetAttempts, firstStateRetryNs: failureTimeoutNs, firstStateAttempts };
+}
+
 /** The run-wide pool: `spares` brought up in the order given, pairings numbered 1, 2, ... */
 export function sparePool(spares: readonly string[]): PairingPool {
   const left = [...spares];
