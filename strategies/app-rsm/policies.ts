@@ -15,9 +15,9 @@
  * exactly why such state can diverge. The backup's outputs never leave.
  */
 import { InputQueue } from '../../harness/host/input-queue.ts';
+import { DelegatingPolicy } from '../../harness/host/delegating-policy.ts';
 import type { HardwareClock, HostPolicy, MachineInput, MachineOutput } from '../../harness/host/types.ts';
 import type { VmHost } from '../../harness/host/vm-host.ts';
-import type { HartSlice } from '../../harness/vm/types.ts';
 import type { ReadKind } from './messages.ts';
 
 /**
@@ -43,25 +43,27 @@ export interface PrimarySink {
   poke(): void;
 }
 
-export class AppPrimaryPolicy implements HostPolicy {
+export class AppPrimaryPolicy extends DelegatingPolicy {
   /** Client frames waiting to enter the guest, one operation at a time. */
   readonly frames = new InputQueue();
 
   constructor(
     private readonly vmHost: VmHost,
     /** The harness's live policy for this host (timers, reads, hart schedule). */
-    private readonly live: HostPolicy,
+    live: HostPolicy,
     private readonly sink: PrimarySink,
-  ) {}
+  ) {
+    super(live);
+  }
 
-  onArrival(input: MachineInput): void {
-    if (input.kind !== 'frame') return this.live.onArrival(input);
+  override onArrival(input: MachineInput): void {
+    if (input.kind !== 'frame') return this.inner.onArrival(input);
     this.sink.poke();
     if (this.frames.push(input)) this.vmHost.wake();
   }
 
-  takeInputs(retired: number): readonly MachineInput[] {
-    const inputs = [...this.live.takeInputs(retired)];
+  override takeInputs(retired: number): readonly MachineInput[] {
+    const inputs = [...this.inner.takeInputs(retired)];
     const admission = this.sink.admission;
     if (admission === 'all') return [...inputs, ...this.frames.takeAll()];
     if (admission === 'none' || this.sink.executing || this.frames.length === 0) return inputs;
@@ -74,38 +76,30 @@ export class AppPrimaryPolicy implements HostPolicy {
     return inputs;
   }
 
-  executionLimit(): number {
-    return Math.min(this.live.executionLimit(), this.sink.executionLimit(this.vmHost.machine.retired));
+  override executionLimit(): number {
+    return Math.min(this.inner.executionLimit(), this.sink.executionLimit(this.vmHost.machine.retired));
   }
 
-  readTime(clock: HardwareClock): number {
-    const value = this.live.readTime(clock);
+  override readTime(clock: HardwareClock): number {
+    const value = this.inner.readTime(clock);
     this.sink.onRead('time', value);
     return value;
   }
 
-  readCycle(hart: number, clock: HardwareClock): number {
-    const value = this.live.readCycle(hart, clock);
+  override readCycle(hart: number, clock: HardwareClock): number {
+    const value = this.inner.readCycle(hart, clock);
     this.sink.onRead('cycle', value);
     return value;
   }
 
-  readEntropy(clock: HardwareClock): number {
-    const value = this.live.readEntropy(clock);
+  override readEntropy(clock: HardwareClock): number {
+    const value = this.inner.readEntropy(clock);
     this.sink.onRead('entropy', value);
     return value;
   }
 
-  scheduleHart(runnable: readonly number[], clock: HardwareClock): HartSlice {
-    return this.live.scheduleHart(runnable, clock);
-  }
-
-  onOutput(output: MachineOutput): void {
+  override onOutput(output: MachineOutput): void {
     this.sink.onOutput(output);
-  }
-
-  onTimerCompare(hart: number, compareTicks: number, clock: HardwareClock): void {
-    this.live.onTimerCompare(hart, compareTicks, clock);
   }
 }
 
@@ -118,61 +112,55 @@ export interface ReplaySource {
   onOutput(output: MachineOutput): void;
 }
 
-export class AppBackupPolicy implements HostPolicy {
+export class AppBackupPolicy extends DelegatingPolicy {
   /** Client frames that reached this host (none should: the service address names the primary). */
   ignoredFrames = 0;
 
   constructor(
     /** The harness's live policy for this host: timer-driven work runs on the backup's own clock. */
-    private readonly live: HostPolicy,
+    live: HostPolicy,
     private readonly source: ReplaySource,
-  ) {}
+  ) {
+    super(live);
+  }
 
-  onArrival(input: MachineInput): void {
+  override onArrival(input: MachineInput): void {
     if (input.kind === 'frame') {
       this.ignoredFrames++;
       return;
     }
-    this.live.onArrival(input);
+    this.inner.onArrival(input);
   }
 
-  takeInputs(retired: number): readonly MachineInput[] {
-    const inputs = [...this.live.takeInputs(retired)];
+  override takeInputs(retired: number): readonly MachineInput[] {
+    const inputs = [...this.inner.takeInputs(retired)];
     const next = this.source.takeNext();
     if (next !== undefined) inputs.push({ kind: 'frame', source: next.source, bytes: next.bytes });
     return inputs;
   }
 
-  executionLimit(): number {
+  override executionLimit(): number {
     return Infinity;
   }
 
-  readTime(clock: HardwareClock): number {
-    return this.source.replayRead('time') ?? this.live.readTime(clock);
+  override readTime(clock: HardwareClock): number {
+    return this.source.replayRead('time') ?? this.inner.readTime(clock);
   }
 
-  readCycle(hart: number, clock: HardwareClock): number {
-    return this.source.replayRead('cycle') ?? this.live.readCycle(hart, clock);
+  override readCycle(hart: number, clock: HardwareClock): number {
+    return this.source.replayRead('cycle') ?? this.inner.readCycle(hart, clock);
   }
 
-  readEntropy(clock: HardwareClock): number {
-    return this.source.replayRead('entropy') ?? this.live.readEntropy(clock);
+  override readEntropy(clock: HardwareClock): number {
+    return this.source.replayRead('entropy') ?? this.inner.readEntropy(clock);
   }
 
-  scheduleHart(runnable: readonly number[], clock: HardwareClock): HartSlice {
-    return this.live.scheduleHart(runnable, clock);
-  }
-
-  onOutput(output: MachineOutput): void {
+  override onOutput(output: MachineOutput): void {
     this.source.onOutput(output);
-  }
-
-  onTimerCompare(hart: number, compareTicks: number, clock: HardwareClock): void {
-    this.live.onTimerCompare(hart, compareTicks, clock);
   }
 
   /** Timer inputs that arrived and were not delivered yet (handed to the live policy on go-live). */
   takePending(): readonly MachineInput[] {
-    return this.live.takeInputs(0);
+    return this.inner.takeInputs(0);
   }
 }

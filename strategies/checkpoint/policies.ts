@@ -6,7 +6,8 @@
  * covers them is acknowledged. The backup's machine only holds the last acknowledged checkpoint:
  * it never executes.
  */
-import type { HardwareClock, HostPolicy, MachineInput, MachineOutput } from '../../harness/host/types.ts';
+import { DelegatingPolicy } from '../../harness/host/delegating-policy.ts';
+import type { HostPolicy, MachineInput, MachineOutput } from '../../harness/host/types.ts';
 import type { VmHost } from '../../harness/host/vm-host.ts';
 import type { HartSlice } from '../../harness/vm/types.ts';
 
@@ -20,50 +21,28 @@ export interface PrimaryOutputSink {
   executionLimit(retired: number): number;
 }
 
-export class PrimaryPolicy implements HostPolicy {
+export class PrimaryPolicy extends DelegatingPolicy {
   constructor(
     private readonly vmHost: VmHost,
     /** The harness's live policy for this host. */
-    private readonly live: HostPolicy,
+    live: HostPolicy,
     private readonly sink: PrimaryOutputSink,
-  ) {}
-
-  onArrival(input: MachineInput): void {
-    this.live.onArrival(input);
+  ) {
+    super(live);
   }
 
-  takeInputs(retired: number): readonly MachineInput[] {
-    const inputs = this.live.takeInputs(retired);
+  override takeInputs(retired: number): readonly MachineInput[] {
+    const inputs = this.inner.takeInputs(retired);
     for (const input of inputs) if (input.kind === 'disk') this.sink.delivered(input.id);
     return inputs;
   }
 
-  executionLimit(): number {
-    return Math.min(this.live.executionLimit(), this.sink.executionLimit(this.vmHost.machine.retired));
+  override executionLimit(): number {
+    return Math.min(this.inner.executionLimit(), this.sink.executionLimit(this.vmHost.machine.retired));
   }
 
-  readTime(clock: HardwareClock): number {
-    return this.live.readTime(clock);
-  }
-
-  readCycle(hart: number, clock: HardwareClock): number {
-    return this.live.readCycle(hart, clock);
-  }
-
-  readEntropy(clock: HardwareClock): number {
-    return this.live.readEntropy(clock);
-  }
-
-  scheduleHart(runnable: readonly number[], clock: HardwareClock): HartSlice {
-    return this.live.scheduleHart(runnable, clock);
-  }
-
-  onOutput(output: MachineOutput): void {
+  override onOutput(output: MachineOutput): void {
     this.sink.onOutput(output);
-  }
-
-  onTimerCompare(hart: number, compareTicks: number, clock: HardwareClock): void {
-    this.live.onTimerCompare(hart, compareTicks, clock);
   }
 }
 

@@ -7,9 +7,9 @@
  * the primary's forwarded frames in their number order, and its outputs go to its role, which
  * digests them and never lets them leave.
  */
-import type { HardwareClock, HostPolicy, MachineInput, MachineOutput } from '../../harness/host/types.ts';
+import { DelegatingPolicy } from '../../harness/host/delegating-policy.ts';
+import type { HostPolicy, MachineInput, MachineOutput } from '../../harness/host/types.ts';
 import type { VmHost } from '../../harness/host/vm-host.ts';
-import type { HartSlice } from '../../harness/vm/types.ts';
 
 /** What the primary policy asks of its role. */
 export interface PrimarySink {
@@ -20,50 +20,28 @@ export interface PrimarySink {
   executionLimit(retired: number): number;
 }
 
-export class ColoPrimaryPolicy implements HostPolicy {
+export class ColoPrimaryPolicy extends DelegatingPolicy {
   constructor(
     private readonly vmHost: VmHost,
     /** The harness's live policy for this host. */
-    private readonly live: HostPolicy,
+    live: HostPolicy,
     private readonly sink: PrimarySink,
-  ) {}
-
-  onArrival(input: MachineInput): void {
-    this.live.onArrival(input);
+  ) {
+    super(live);
   }
 
-  takeInputs(retired: number): readonly MachineInput[] {
-    const inputs = this.live.takeInputs(retired);
+  override takeInputs(retired: number): readonly MachineInput[] {
+    const inputs = this.inner.takeInputs(retired);
     for (const input of inputs) if (input.kind === 'frame') this.sink.onDelivered(input.source, input.bytes);
     return inputs;
   }
 
-  executionLimit(): number {
-    return Math.min(this.live.executionLimit(), this.sink.executionLimit(this.vmHost.machine.retired));
+  override executionLimit(): number {
+    return Math.min(this.inner.executionLimit(), this.sink.executionLimit(this.vmHost.machine.retired));
   }
 
-  readTime(clock: HardwareClock): number {
-    return this.live.readTime(clock);
-  }
-
-  readCycle(hart: number, clock: HardwareClock): number {
-    return this.live.readCycle(hart, clock);
-  }
-
-  readEntropy(clock: HardwareClock): number {
-    return this.live.readEntropy(clock);
-  }
-
-  scheduleHart(runnable: readonly number[], clock: HardwareClock): HartSlice {
-    return this.live.scheduleHart(runnable, clock);
-  }
-
-  onOutput(output: MachineOutput): void {
+  override onOutput(output: MachineOutput): void {
     this.sink.onOutput(output);
-  }
-
-  onTimerCompare(hart: number, compareTicks: number, clock: HardwareClock): void {
-    this.live.onTimerCompare(hart, compareTicks, clock);
   }
 }
 
@@ -74,53 +52,35 @@ export interface ForwardedSource {
   onOutput(output: MachineOutput): void;
 }
 
-export class ColoBackupPolicy implements HostPolicy {
+export class ColoBackupPolicy extends DelegatingPolicy {
   /** Client frames that reached this host directly (none should: the service address names the primary). */
   ignoredFrames = 0;
 
   constructor(
     /** The harness's live policy for this host: its own timers and reads. */
-    private readonly live: HostPolicy,
+    live: HostPolicy,
     private readonly source: ForwardedSource,
-  ) {}
+  ) {
+    super(live);
+  }
 
-  onArrival(input: MachineInput): void {
+  override onArrival(input: MachineInput): void {
     if (input.kind === 'frame') {
       this.ignoredFrames++;
       return;
     }
-    this.live.onArrival(input);
+    this.inner.onArrival(input);
   }
 
-  takeInputs(retired: number): readonly MachineInput[] {
-    return [...this.live.takeInputs(retired), ...this.source.takeFrames()];
+  override takeInputs(retired: number): readonly MachineInput[] {
+    return [...this.inner.takeInputs(retired), ...this.source.takeFrames()];
   }
 
-  executionLimit(): number {
+  override executionLimit(): number {
     return Infinity;
   }
 
-  readTime(clock: HardwareClock): number {
-    return this.live.readTime(clock);
-  }
-
-  readCycle(hart: number, clock: HardwareClock): number {
-    return this.live.readCycle(hart, clock);
-  }
-
-  readEntropy(clock: HardwareClock): number {
-    return this.live.readEntropy(clock);
-  }
-
-  scheduleHart(runnable: readonly number[], clock: HardwareClock): HartSlice {
-    return this.live.scheduleHart(runnable, clock);
-  }
-
-  onOutput(output: MachineOutput): void {
+  override onOutput(output: MachineOutput): void {
     this.source.onOutput(output);
-  }
-
-  onTimerCompare(hart: number, compareTicks: number, clock: HardwareClock): void {
-    this.live.onTimerCompare(hart, compareTicks, clock);
   }
 }

@@ -12,11 +12,11 @@
  * and batch framing are not charged. Neither default is a published measurement; what the
  * literature does and does not say about them: strategies/vmft/README.md.
  */
-import type { HardwareClock, HostPolicy, MachineInput, MachineOutput } from '../../harness/host/types.ts';
+import { DelegatingPolicy } from '../../harness/host/delegating-policy.ts';
+import type { HardwareClock, HostPolicy, MachineInput } from '../../harness/host/types.ts';
 import type { VmHost } from '../../harness/host/vm-host.ts';
 import { ByteWriter } from '../../harness/net/codec.ts';
 import type { ParameterSpec } from '../../harness/params.ts';
-import type { HartSlice } from '../../harness/vm/types.ts';
 import type { StrategyContext } from '../types.ts';
 import { type LogEntry, writeEntry } from './log-entry.ts';
 import { PrimaryPolicy, inputEntry } from './primary-policy.ts';
@@ -53,16 +53,18 @@ export interface LoggingCostMeter {
 }
 
 /** The primary policy `inner` of `vmHost`, with every entry it logs charged to the host's CPU. */
-class ChargedLogging implements HostPolicy {
+class ChargedLogging extends DelegatingPolicy<PrimaryPolicy> {
   /** The count of the last entry charged: entries encode their count as a delta from it. */
   private lastRetired = 0;
 
   constructor(
-    private readonly inner: PrimaryPolicy,
+    inner: PrimaryPolicy,
     private readonly vmHost: VmHost,
     private readonly cost: LoggingCost,
     private readonly meter: LoggingCostMeter,
-  ) {}
+  ) {
+    super(inner);
+  }
 
   private charge(entry: LogEntry): void {
     const writer = new ByteWriter();
@@ -73,49 +75,29 @@ class ChargedLogging implements HostPolicy {
     this.meter.addLoggingCpu(ns);
   }
 
-  onArrival(input: MachineInput): void {
-    this.inner.onArrival(input);
-  }
-
-  takeInputs(retired: number): readonly MachineInput[] {
+  override takeInputs(retired: number): readonly MachineInput[] {
     const logging = this.inner.logging;
     const inputs = this.inner.takeInputs(retired);
     if (logging) for (const input of inputs) this.charge(inputEntry(input, retired));
     return inputs;
   }
 
-  executionLimit(): number {
-    return this.inner.executionLimit();
-  }
-
-  readTime(clock: HardwareClock): number {
+  override readTime(clock: HardwareClock): number {
     const value = this.inner.readTime(clock);
     if (this.inner.logging) this.charge({ kind: 'time', retired: clock.retired, value });
     return value;
   }
 
-  readCycle(hart: number, clock: HardwareClock): number {
+  override readCycle(hart: number, clock: HardwareClock): number {
     const value = this.inner.readCycle(hart, clock);
     if (this.inner.logging) this.charge({ kind: 'cycle', retired: clock.retired, hart, value });
     return value;
   }
 
-  readEntropy(clock: HardwareClock): number {
+  override readEntropy(clock: HardwareClock): number {
     const value = this.inner.readEntropy(clock);
     if (this.inner.logging) this.charge({ kind: 'entropy', retired: clock.retired, value });
     return value;
-  }
-
-  scheduleHart(runnable: readonly number[], clock: HardwareClock): HartSlice {
-    return this.inner.scheduleHart(runnable, clock);
-  }
-
-  onOutput(output: MachineOutput): void {
-    this.inner.onOutput(output);
-  }
-
-  onTimerCompare(hart: number, compareTicks: number, clock: HardwareClock): void {
-    this.inner.onTimerCompare(hart, compareTicks, clock);
   }
 }
 

@@ -9,7 +9,8 @@
  * else exactly as vmft does, so the backup replays the right inputs at the right instruction counts
  * into a different interleaving. The divergence checker sees the states part at the sync points.
  */
-import type { HardwareClock, HostPolicy, MachineInput, MachineOutput } from '../../harness/host/types.ts';
+import { DelegatingPolicy } from '../../harness/host/delegating-policy.ts';
+import type { HardwareClock, HostPolicy } from '../../harness/host/types.ts';
 import { HART_QUANTUM_MAX, HART_QUANTUM_MIN } from '../../harness/host/live-policy.ts';
 import type { VmHost } from '../../harness/host/vm-host.ts';
 import type { RandomStream } from '../../harness/sim/random.ts';
@@ -17,48 +18,18 @@ import type { HartSlice } from '../../harness/vm/types.ts';
 import type { StrategyContext } from '../types.ts';
 
 /** A host policy with its hart schedule replaced by a live, unlogged one; all else is `inner`'s. */
-class UnloggedHartSchedule implements HostPolicy {
+class UnloggedHartSchedule extends DelegatingPolicy {
   constructor(
-    private readonly inner: HostPolicy,
+    inner: HostPolicy,
     /** The host's own stream: the two replicas draw different interleavings. */
     private readonly random: RandomStream,
-  ) {}
-
-  onArrival(input: MachineInput): void {
-    this.inner.onArrival(input);
-  }
-
-  takeInputs(retired: number): readonly MachineInput[] {
-    return this.inner.takeInputs(retired);
-  }
-
-  executionLimit(): number {
-    return this.inner.executionLimit();
-  }
-
-  readTime(clock: HardwareClock): number {
-    return this.inner.readTime(clock);
-  }
-
-  readCycle(hart: number, clock: HardwareClock): number {
-    return this.inner.readCycle(hart, clock);
-  }
-
-  readEntropy(clock: HardwareClock): number {
-    return this.inner.readEntropy(clock);
+  ) {
+    super(inner);
   }
 
   /** The flaw: the schedule is drawn here and logged nowhere. */
-  scheduleHart(runnable: readonly number[], _clock: HardwareClock): HartSlice {
+  override scheduleHart(runnable: readonly number[], _clock: HardwareClock): HartSlice {
     return { hart: this.random.pick(runnable), quantum: this.random.int(HART_QUANTUM_MIN, HART_QUANTUM_MAX) };
-  }
-
-  onOutput(output: MachineOutput): void {
-    this.inner.onOutput(output);
-  }
-
-  onTimerCompare(hart: number, compareTicks: number, clock: HardwareClock): void {
-    this.inner.onTimerCompare(hart, compareTicks, clock);
   }
 }
 
