@@ -229,9 +229,6 @@ function currentPairing(world: World, targets: FaultTargets): { readonly hosts: 
       backup = event.host;
       startNs = event.timeNs;
     }
-    // A primary that goes on alone won test-and-set against its backup (or gave up a spare that
-    // never heard its pairing established): that backup can no longer take over.
-    if (event.kind === 'alone') backup = undefined;
   }
   const owner = world.network.serviceOwner(targets.service);
   const members = [owner, backup].filter((host): host is string => host !== undefined);
