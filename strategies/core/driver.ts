@@ -13,7 +13,7 @@
 import type { TimeNs } from '../../harness/sim/types.ts';
 import type { StorageClient } from '../../harness/storage/client.ts';
 import { testAndSetWithRetry } from '../shared/go-live.ts';
-import { decodePairingHeartbeat } from '../shared/pairing.ts';
+import { type PairingHeartbeat, decodePairingHeartbeat, encodePairingHeartbeat } from '../shared/pairing.ts';
 import type { StrategyEvent } from '../types.ts';
 import { PairingLifecycle } from './lifecycle.ts';
 import type { PairingEffect, PairingInput, PairingOptions, PairingPool, PairingTimer, StreamCall } from './types.ts';
@@ -53,10 +53,21 @@ export interface StreamEnvelope<Message> {
 }
 
 /**
+ * A strategy's own heartbeat format: the core's fields (`PairingHeartbeat`) and what its stream adds
+ * (vmft: the highest log sequence the backup received, which the primary's retransmission reads).
+ * Without one, a heartbeat is the core's six bytes and carries nothing of the stream's.
+ */
+export interface HeartbeatFormat<Content> {
+  encode(heartbeat: PairingHeartbeat, content: Content): Uint8Array;
+  decode(bytes: Uint8Array): { readonly heartbeat: PairingHeartbeat; readonly content: Content };
+}
+
+/**
  * What a strategy plugs into the core for one host: its replication stream. The core calls
  * `call` for each `stream` effect (a primary ships, acknowledges and holds; a backup applies).
+ * `Content` is what its heartbeats carry besides the core's fields (with a `HeartbeatFormat`).
  */
-export interface HostStream<Message> {
+export interface HostStream<Message, Content = undefined> {
   /**
    * Pairing 0 starts: the host is its primary or backup. Called before its lifecycle starts (a
    * primary creates its machine here; a backup creates and starts it).
@@ -66,6 +77,10 @@ export interface HostStream<Message> {
   started?(): void;
   /** Carries out `call`; for `deliver`, `message` is the stream message the lifecycle routed here. */
   call(call: StreamCall, message: { readonly from: string; readonly message: Message } | undefined): void;
+  /** With a `HeartbeatFormat`: the content of the heartbeat this host sends now. */
+  heartbeatContent?(): Content;
+  /** With a `HeartbeatFormat`: the content of the peer's heartbeat the lifecycle just routed here (`heartbeat-heard`). */
+  heartbeatHeard?(content: Content): void;
 }
 
 /** What a stream may do to the world: all of it goes through the driver, so none reaches a crashed host. */
@@ -83,7 +98,7 @@ export interface StreamPort {
 }
 
 /** Options of the driver. */
-export interface PairingDriverOptions<Message> {
+export interface PairingDriverOptions<Message, Content = undefined> {
   /** The stream's channels (besides `heartbeat`, which the core owns). */
   readonly channels: readonly string[];
   /** Decodes a stream message on `channel`. */
@@ -91,7 +106,12 @@ export interface PairingDriverOptions<Message> {
   /** The lifecycle's settings, the same for every host. */
   readonly settings: PairingSettings;
   /** The stream of `host`, given its port. */
-  readonly stream: (port: StreamPort) => HostStream<Message>;
+  readonly stream: (port: StreamPort) => HostStream<Message, Content>;
+  /**
+   * The strategy's heartbeat format, if its heartbeats carry stream content; then every host's
+   * stream must implement `heartbeatContent`. Absent: the core's own heartbeat.
+   */
+  readonly heartbeat?: HeartbeatFormat<Content>;
   /** Test-and-set requests one decision took (for the strategy's figures). */
   readonly countTestAndSetAttempts?: (attempts: number) => void;
 }
@@ -123,26 +143,28 @@ export function sparePool(spares: readonly string[]): PairingPool {
   return { takeSpare: () => left.shift(), newPairing: () => next++ };
 }
 
-interface QueuedInput<Message> {
+interface QueuedInput<Message, Content> {
   readonly host: string;
   readonly input: PairingInput;
   readonly message?: { readonly from: string; readonly message: Message };
+  /** The heartbeat content of a `heartbeat` input, with a heartbeat format. */
+  readonly content?: Content;
 }
 
-interface DrivenHost<Message> {
+interface DrivenHost<Message, Content> {
   readonly lifecycle: PairingLifecycle;
-  readonly stream: HostStream<Message>;
+  readonly stream: HostStream<Message, Content>;
   readonly timers: Map<PairingTimer, Cancellable>;
 }
 
-export class PairingDriver<Message> {
-  private readonly hosts = new Map<string, DrivenHost<Message>>();
-  private readonly queue: QueuedInput<Message>[] = [];
+export class PairingDriver<Message, Content = undefined> {
+  private readonly hosts = new Map<string, DrivenHost<Message, Content>>();
+  private readonly queue: QueuedInput<Message, Content>[] = [];
   private draining = false;
 
   constructor(
     private readonly context: DriverWorld,
-    private readonly options: PairingDriverOptions<Message>,
+    private readonly options: PairingDriverOptions<Message, Content>,
   ) {
     const pool = sparePool(context.spareHosts);
     for (const host of [...context.replicaHosts, ...context.spareHosts]) this.addHost(host, pool);
@@ -172,7 +194,11 @@ export class PairingDriver<Message> {
 
   /** Gives `host`'s lifecycle an input (queued behind the one being carried out, if any). */
   input(host: string, input: PairingInput, message?: { readonly from: string; readonly message: Message }): void {
-    this.queue.push(message === undefined ? { host, input } : { host, input, message });
+    this.enqueue(message === undefined ? { host, input } : { host, input, message });
+  }
+
+  private enqueue(queued: QueuedInput<Message, Content>): void {
+    this.queue.push(queued);
     if (this.draining) return;
     this.draining = true;
     try {
@@ -186,7 +212,7 @@ export class PairingDriver<Message> {
     return this.context.network.isCrashed(host);
   }
 
-  private driven(host: string): DrivenHost<Message> {
+  private driven(host: string): DrivenHost<Message, Content> {
     const driven = this.hosts.get(host);
     if (driven === undefined) throw new Error(`pairing driver: ${host} is not a replica or spare host`);
     return driven;
@@ -195,10 +221,23 @@ export class PairingDriver<Message> {
   private addHost(host: string, pool: PairingPool): void {
     const lifecycle = new PairingLifecycle({ ...this.options.settings, host, serviceFlag: this.context.flag, pool });
     const stream = this.options.stream(this.port(host, lifecycle));
+    if (this.options.heartbeat !== undefined && (stream.heartbeatContent === undefined || stream.heartbeatHeard === undefined)) throw new Error(`pairing driver: ${host}'s stream has a heartbeat format but no heartbeatContent or heartbeatHeard`);
     this.hosts.set(host, { lifecycle, stream, timers: new Map() });
     const { network } = this.context;
-    network.listen(host, 'heartbeat', (delivery) => this.input(host, { kind: 'heartbeat', from: delivery.from, heartbeat: decodePairingHeartbeat(delivery.bytes) }));
+    network.listen(host, 'heartbeat', (delivery) => this.onHeartbeatDelivery(host, delivery));
     for (const channel of this.options.channels) network.listen(host, channel, (delivery) => this.onStreamDelivery(host, channel, delivery));
+  }
+
+  private onHeartbeatDelivery(host: string, delivery: { readonly from: string; readonly bytes: Uint8Array }): void {
+    const format = this.options.heartbeat;
+    if (format === undefined) return this.input(host, { kind: 'heartbeat', from: delivery.from, heartbeat: decodePairingHeartbeat(delivery.bytes) });
+    const { heartbeat, content } = format.decode(delivery.bytes);
+    this.enqueue({ host, input: { kind: 'heartbeat', from: delivery.from, heartbeat }, content });
+  }
+
+  private encodeHeartbeat(stream: HostStream<Message, Content>, heartbeat: PairingHeartbeat): Uint8Array {
+    const format = this.options.heartbeat;
+    return format === undefined ? encodePairingHeartbeat(heartbeat) : format.encode(heartbeat, stream.heartbeatContent!());
   }
 
   private onStreamDelivery(host: string, channel: string, delivery: { readonly from: string; readonly bytes: Uint8Array }): void {
@@ -225,21 +264,22 @@ export class PairingDriver<Message> {
     };
   }
 
-  private run(queued: QueuedInput<Message>): void {
+  private run(queued: QueuedInput<Message, Content>): void {
     if (this.crashed(queued.host)) return;
     const driven = this.driven(queued.host);
     const effects = driven.lifecycle.step(queued.input, this.context.sim.nowNs);
     for (const effect of effects) {
       if (this.crashed(queued.host)) return;
-      this.carryOut(queued.host, driven, effect, queued.message);
+      this.carryOut(queued, driven, effect);
     }
   }
 
-  private carryOut(host: string, driven: DrivenHost<Message>, effect: PairingEffect, message: QueuedInput<Message>['message']): void {
+  private carryOut(queued: QueuedInput<Message, Content>, driven: DrivenHost<Message, Content>, effect: PairingEffect): void {
     const { context } = this;
+    const { host } = queued;
     switch (effect.kind) {
-      case 'send':
-        return context.network.send(host, effect.to, effect.channel, effect.bytes);
+      case 'send-heartbeat':
+        return context.network.send(host, effect.to, 'heartbeat', this.encodeHeartbeat(driven.stream, effect.heartbeat));
       case 'set-timer': {
         driven.timers.get(effect.name)?.cancel();
         const name = effect.name;
@@ -266,7 +306,11 @@ export class PairingDriver<Message> {
         return;
       }
       case 'stream':
-        return driven.stream.call(effect.call, effect.call.kind === 'deliver' || effect.call.kind === 'adopt' ? message : undefined);
+        if (effect.call.kind === 'heartbeat-heard') {
+          if (this.options.heartbeat !== undefined) driven.stream.heartbeatHeard!(queued.content as Content);
+          return;
+        }
+        return driven.stream.call(effect.call, effect.call.kind === 'deliver' || effect.call.kind === 'adopt' ? queued.message : undefined);
     }
   }
 }

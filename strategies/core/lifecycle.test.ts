@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { StreamCall } from './types.ts';
-import { type HostStream, PairingDriver, type StreamPort } from './driver.ts';
+import { type HeartbeatFormat, type HostStream, PairingDriver, type PairingSettings, type StreamPort } from './driver.ts';
 import { SYNC_LATENCY_NS, SyncNetwork } from './sync-network.ts';
-import { decodePairingHeartbeat, pairingFlag } from '../shared/pairing.ts';
+import { decodePairingHeartbeat, encodePairingHeartbeat, pairingFlag } from '../shared/pairing.ts';
 
 const MS = 1_000_000;
 
@@ -24,7 +24,22 @@ interface ToyMessage {
 const encode = (message: ToyMessage) => new TextEncoder().encode(JSON.stringify(message));
 const decode = (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes)) as ToyMessage;
 
-class ToyHost implements HostStream<ToyMessage> {
+/**
+ * A heartbeat format for the toy: the core's six bytes, then the entries the sender holds as a u32
+ * (as vmft's heartbeats carry what its backup received).
+ */
+const TOY_HEARTBEAT: HeartbeatFormat<number> = {
+  encode: (heartbeat, content) => {
+    const core = encodePairingHeartbeat(heartbeat);
+    const bytes = new Uint8Array(core.length + 4);
+    bytes.set(core);
+    new DataView(bytes.buffer).setUint32(core.length, content);
+    return bytes;
+  },
+  decode: (bytes) => ({ heartbeat: decodePairingHeartbeat(bytes.subarray(0, bytes.length - 4)), content: new DataView(bytes.buffer, bytes.byteOffset).getUint32(bytes.length - 4) }),
+};
+
+class ToyHost implements HostStream<ToyMessage, number> {
   /** Primary: entries appended. Backup: entries applied. */
   entries = 0;
   acked = 0;
@@ -33,6 +48,9 @@ class ToyHost implements HostStream<ToyMessage> {
   halted: string | undefined;
   /** `reprotected` calls: re-protections the primary saw confirmed. */
   reprotected = 0;
+  /** `heartbeat-tick` calls, and the content of each peer heartbeat heard (with a heartbeat format). */
+  ticks = 0;
+  heard: number[] = [];
   constructor(private readonly port: StreamPort) {}
 
   boot(): void {}
@@ -75,7 +93,20 @@ class ToyHost implements HostStream<ToyMessage> {
         this.halted = call.reason;
         this.held = [];
         return;
+      case 'heartbeat-tick':
+        this.ticks++;
+        return;
+      case 'heartbeat-heard':
+        throw new Error('heartbeat-heard goes to heartbeatHeard, not call');
     }
+  }
+
+  heartbeatContent(): number {
+    return this.entries;
+  }
+
+  heartbeatHeard(content: number): void {
+    this.heard.push(content);
   }
 
   private ship(first: boolean): void {
@@ -103,21 +134,28 @@ class ToyHost implements HostStream<ToyMessage> {
 
 interface Cluster {
   readonly world: SyncNetwork;
-  readonly driver: PairingDriver<ToyMessage>;
+  readonly driver: PairingDriver<ToyMessage, number>;
   readonly hosts: Map<string, ToyHost>;
   host(name: string): ToyHost;
 }
 
-function cluster(spares: readonly string[] = ['spare-0']): Cluster {
+/** What a scenario changes: the lifecycle's settings, and a heartbeat format. */
+interface ClusterOptions {
+  readonly settings?: Partial<PairingSettings>;
+  readonly heartbeat?: HeartbeatFormat<number>;
+}
+
+function cluster(spares: readonly string[] = ['spare-0'], options: ClusterOptions = {}): Cluster {
   const world = new SyncNetwork(['primary', 'backup'], spares);
   const hosts = new Map<string, ToyHost>();
-  const driver = new PairingDriver<ToyMessage>(world, {
+  const driver = new PairingDriver<ToyMessage, number>(world, {
     channels: ['log', 'ack'],
     decode: (_channel, bytes) => {
       const message = decode(bytes);
       return { pairing: message.pairing, firstState: message.kind === 'log' && message.first, message };
     },
-    settings: { heartbeatNs: 5 * MS, failureTimeoutNs: 50 * MS, testAndSetAttempts: 100, firstStateRetryNs: 50 * MS, firstStateAttempts: 4 },
+    settings: { heartbeatNs: 5 * MS, failureTimeoutNs: 50 * MS, testAndSetAttempts: 100, firstStateRetryNs: 50 * MS, firstStateAttempts: 4, ...options.settings },
+    ...(options.heartbeat === undefined ? {} : { heartbeat: options.heartbeat }),
     stream: (port) => {
       const host = new ToyHost(port);
       hosts.set(port.host, host);
@@ -289,4 +327,61 @@ test('every heartbeat between the primary and its new backup is lost: the stream
   assert.equal(driver.lifecycleOf('primary').mode, 'protected');
   assert.deepEqual(world.story().slice(-2), ['reprotect-done@spare-0', 'protected@primary']);
   assert.equal(host('primary').reprotected, 1);
+});
+
+test('a strategy\'s heartbeat format: its heartbeats carry the stream\'s content on the wire, the primary\'s stream hears the backup\'s, and each scheduled heartbeat is a tick', () => {
+  const { world, host } = cluster([], { heartbeat: TOY_HEARTBEAT });
+  world.runFor(1 * MS);
+  host('primary').produce();
+  host('primary').produce();
+  world.runFor(20 * MS);
+  const fromBackup = world.sent.filter((message) => message.from === 'backup' && message.channel === 'heartbeat');
+  assert.ok(fromBackup.every((message) => message.bytes.length === 10), 'six bytes of the core and four of the stream');
+  assert.equal(TOY_HEARTBEAT.decode(fromBackup.at(-1)!.bytes).content, 2, 'the backup\'s heartbeat says it holds both entries');
+  assert.equal(host('primary').heard.at(-1), 2, 'the primary\'s stream heard what the backup holds');
+  assert.equal(host('backup').heard.at(-1), 2, 'and the backup\'s heard the primary\'s (the entries it appended)');
+  // Heartbeats at 0, 5, 10, 15 and 20 ms on each side: one tick each.
+  assert.equal(host('primary').ticks, 5);
+  assert.equal(host('backup').ticks, 5);
+});
+
+test('a heartbeat of a host that is not the peer is not handed to the stream, and without a format heartbeats are the core\'s six bytes', () => {
+  const { world, host } = cluster(['spare-0'], { heartbeat: TOY_HEARTBEAT });
+  world.runFor(1 * MS);
+  world.network.send('spare-0', 'primary', 'heartbeat', TOY_HEARTBEAT.encode({ pairing: 0, established: true }, 99));
+  world.runFor(1 * MS);
+  assert.ok(!host('primary').heard.includes(99), 'the spare is not the primary\'s peer');
+  const plain = cluster([]);
+  plain.world.runFor(1 * MS);
+  assert.ok(plain.world.sent.filter((message) => message.channel === 'heartbeat').every((message) => message.bytes.length === 6));
+});
+
+test('a backup grace: both replicas are cut apart but reach the storage; the primary suspects first, wins test-and-set and keeps the service, the backup loses and halts', () => {
+  const { world, driver } = cluster([], { settings: { backupGraceNs: 30 * MS } });
+  world.runFor(1 * MS);
+  world.cut('primary', 'backup');
+  world.runFor(300 * MS);
+  assert.equal(driver.lifecycleOf('primary').mode, 'alone');
+  assert.equal(driver.lifecycleOf('backup').mode, 'halted');
+  assert.equal(world.serviceOwner, 'primary');
+  const suspects = world.declared.filter((event) => event.kind === 'suspect');
+  assert.deepEqual(suspects.map((event) => event.host), ['primary', 'backup']);
+  assert.equal(suspects[1]!.atNs - suspects[0]!.atNs, 30 * MS, 'the backup suspects the grace period after the primary');
+});
+
+test('a backup grace that is not a non-negative integer is refused, naming it', () => {
+  assert.throws(() => cluster([], { settings: { backupGraceNs: -1 } }), /backup grace -1 ns must be an integer >= 0/);
+});
+
+test('the known-broken knob goLiveWithoutTestAndSet: cut apart, both replicas go live on suspicion alone and nobody asks the flag (two primaries)', () => {
+  const { world, driver } = cluster([], { settings: { goLiveWithoutTestAndSet: true } });
+  world.runFor(1 * MS);
+  world.cut('primary', 'backup');
+  world.runFor(300 * MS);
+  assert.equal(driver.lifecycleOf('primary').mode, 'alone');
+  assert.equal(driver.lifecycleOf('backup').role, 'primary');
+  assert.equal(driver.lifecycleOf('backup').mode, 'alone');
+  assert.equal(world.flagOwner('flag'), undefined, 'no test-and-set was asked');
+  const story = world.story();
+  assert.ok(story.includes('go-live@backup') && story.includes('alone@primary'), story.join(' '));
 });

@@ -6,7 +6,8 @@
  *
  * What it owns, from the lecture's primary-backup design:
  * - failure detection by silence: heartbeats every interval, any message of the pairing's peer a
- *   sign of life, the peer suspected after the failure timeout (failure-detector.ts's semantics);
+ *   sign of life, the peer suspected after the failure timeout (a backup's plus its grace, if any:
+ *   it cannot tell a crash from a partition, hence test-and-set);
  * - going live only through test-and-set, on the pairing's own flag (shared/pairing.ts);
  * - re-protection onto a spare: a new pairing is established only once the primary has the new
  *   backup's first acknowledgment, and the primary declares `protected` again only once the new
@@ -19,7 +20,7 @@
  * made by the host whose code runs.
  */
 import { type TestAndSetOutcome } from '../shared/go-live.ts';
-import { type PairingHeartbeat, encodePairingHeartbeat, pairingFlag } from '../shared/pairing.ts';
+import { type PairingHeartbeat, pairingFlag } from '../shared/pairing.ts';
 import type { TimeNs } from '../../harness/sim/types.ts';
 import type { PairingEffect, PairingInput, PairingMode, PairingOptions, PairingRole, PairingTimer, StreamCall } from './types.ts';
 
@@ -56,9 +57,10 @@ export class PairingLifecycle {
   private effects: PairingEffect[] = [];
 
   constructor(private readonly options: PairingOptions) {
-    const { heartbeatNs, failureTimeoutNs, testAndSetAttempts, firstStateRetryNs, firstStateAttempts } = options;
+    const { heartbeatNs, failureTimeoutNs, backupGraceNs = 0, testAndSetAttempts, firstStateRetryNs, firstStateAttempts } = options;
     if (!Number.isSafeInteger(heartbeatNs) || heartbeatNs <= 0) throw new RangeError(`heartbeat interval ${heartbeatNs} ns must be an integer > 0`);
     if (!Number.isSafeInteger(failureTimeoutNs) || failureTimeoutNs <= heartbeatNs) throw new RangeError(`failure timeout ${failureTimeoutNs} ns must be an integer above the heartbeat interval ${heartbeatNs} ns`);
+    if (!Number.isSafeInteger(backupGraceNs) || backupGraceNs < 0) throw new RangeError(`backup grace ${backupGraceNs} ns must be an integer >= 0`);
     if (!Number.isSafeInteger(testAndSetAttempts) || testAndSetAttempts < 1) throw new RangeError(`test-and-set attempts ${testAndSetAttempts} must be an integer >= 1`);
     if (!Number.isSafeInteger(firstStateRetryNs) || firstStateRetryNs <= 0) throw new RangeError(`first-state retry ${firstStateRetryNs} ns must be an integer > 0`);
     if (!Number.isSafeInteger(firstStateAttempts) || firstStateAttempts < 1) throw new RangeError(`first-state attempts ${firstStateAttempts} must be an integer >= 1`);
@@ -142,6 +144,7 @@ export class PairingLifecycle {
   private onHeartbeat(from: string, heartbeat: PairingHeartbeat, nowNs: TimeNs): void {
     if (!this.fromPeer(from, heartbeat.pairing) || this.currentMode === 'halted') return;
     this.lastHeardNs = nowNs;
+    this.stream({ kind: 'heartbeat-heard' });
     if (heartbeat.established) this.onEstablishedShown();
   }
 
@@ -185,7 +188,7 @@ export class PairingLifecycle {
     if (name === 'heartbeat') return this.beat();
     if (name === 'first-state') return this.onFirstStateTimeout();
     if (!this.watching) return;
-    if (nowNs < this.lastHeardNs + this.options.failureTimeoutNs) return this.armSuspicion(nowNs);
+    if (nowNs < this.lastHeardNs + this.suspicionTimeoutNs) return this.armSuspicion(nowNs);
     this.stopWatch();
     if (this.currentRole === 'primary') this.onBackupSuspected();
     else this.onPrimarySuspected();
@@ -206,20 +209,25 @@ export class PairingLifecycle {
 
   private beat(): void {
     if (!this.beatOnce()) return;
+    this.stream({ kind: 'heartbeat-tick' });
     this.emit({ kind: 'set-timer', name: 'heartbeat', delayNs: this.options.heartbeatNs });
   }
 
   /** Sends one heartbeat to the peer, if heartbeats go out; returns whether it did. */
   private beatOnce(): boolean {
     if (!this.beating || this.currentPeer === undefined) return false;
-    const heartbeat = encodePairingHeartbeat({ pairing: this.currentPairing, established: this.established });
-    this.emit({ kind: 'send', to: this.currentPeer, channel: 'heartbeat', bytes: heartbeat });
+    this.emit({ kind: 'send-heartbeat', to: this.currentPeer, heartbeat: { pairing: this.currentPairing, established: this.established } });
     return true;
   }
 
   /** One timer at the moment the peer would become suspect; when it fires after a sign of life it is moved. */
   private armSuspicion(nowNs: TimeNs): void {
-    this.emit({ kind: 'set-timer', name: 'suspicion', delayNs: Math.max(0, this.lastHeardNs + this.options.failureTimeoutNs - nowNs) });
+    this.emit({ kind: 'set-timer', name: 'suspicion', delayNs: Math.max(0, this.lastHeardNs + this.suspicionTimeoutNs - nowNs) });
+  }
+
+  /** Silence after which this host suspects its peer: a backup defers to its primary by the grace. */
+  private get suspicionTimeoutNs(): TimeNs {
+    return this.currentRole === 'backup' ? this.options.failureTimeoutNs + (this.options.backupGraceNs ?? 0) : this.options.failureTimeoutNs;
   }
 
   private stopWatch(): void {
@@ -286,6 +294,8 @@ export class PairingLifecycle {
   // ----- test-and-set --------------------------------------------------------------------------
 
   private askTestAndSet(): void {
+    // The known-broken mutant's knob (PairingOptions.goLiveWithoutTestAndSet): suspicion alone decides.
+    if (this.options.goLiveWithoutTestAndSet === true) return this.onTestAndSet({ state: 'won', attempts: 0 });
     this.emit({ kind: 'ask-test-and-set', flag: pairingFlag(this.options.serviceFlag, this.currentPairing), attempts: this.options.testAndSetAttempts });
   }
 

@@ -79,6 +79,20 @@ export type StreamCall =
   /** The first state was not acknowledged in time: send it again. */
   | { readonly kind: 'resend-first-state' }
   /**
+   * A heartbeat just went out on the regular schedule (not one sent early to pass news on): the
+   * stream's periodic work that rides on the heartbeat interval (vmft: a PROGRESS log entry and the
+   * retransmission check). Every host's every scheduled heartbeat, whatever its role and mode; the
+   * stream decides what, if anything, it does.
+   */
+  | { readonly kind: 'heartbeat-tick' }
+  /**
+   * A heartbeat of the current peer in the current pairing arrived: the driver hands the stream the
+   * content the strategy's heartbeat format carried, through `HostStream.heartbeatHeard` rather
+   * than `call` (without a format there is nothing to hand over). Never for a heartbeat of another
+   * host or pairing, nor on a halted host.
+   */
+  | { readonly kind: 'heartbeat-heard' }
+  /**
    * The new backup confirmed it heard its pairing established: re-protection is done (the core
    * declares `reprotect-done` and `protected` right after). For the stream's figures.
    */
@@ -88,7 +102,12 @@ export type StreamCall =
 
 /** An effect, as data: the driver carries each out in the order given. */
 export type PairingEffect =
-  | { readonly kind: 'send'; readonly to: string; readonly channel: 'heartbeat'; readonly bytes: Uint8Array }
+  /**
+   * Sends `heartbeat` to `to` on channel `heartbeat`. The driver encodes it, in the strategy's
+   * heartbeat format with the content its stream adds if it has one (`HeartbeatFormat`), or as the
+   * core's own six bytes.
+   */
+  | { readonly kind: 'send-heartbeat'; readonly to: string; readonly heartbeat: PairingHeartbeat }
   /** Sets (or moves) the host's timer `name` to fire after `delayNs`. */
   | { readonly kind: 'set-timer'; readonly name: PairingTimer; readonly delayNs: TimeNs }
   | { readonly kind: 'cancel-timer'; readonly name: PairingTimer }
@@ -117,7 +136,21 @@ export interface PairingOptions {
   readonly heartbeatNs: TimeNs;
   /** Silence after which the peer is suspected; above `heartbeatNs`. */
   readonly failureTimeoutNs: TimeNs;
+  /**
+   * Extra silence a backup waits, beyond `failureTimeoutNs`, before it suspects its primary (a
+   * primary always waits `failureTimeoutNs`); 0 when absent. With a grace, when both replicas lose
+   * each other but reach the storage, the primary asks test-and-set first and keeps the service
+   * (vmft's `backup-grace-ms`); 0 makes it a fair race, as in VMware FT.
+   */
+  readonly backupGraceNs?: TimeNs;
   readonly testAndSetAttempts: number;
+  /**
+   * KNOWN BROKEN, for a registered mutant only (`vmft-no-test-and-set`): a replica that suspects its
+   * peer goes live (or on alone) at once, as if it had won test-and-set, without asking the storage.
+   * A partition then makes two primaries; the checkers must catch it. Never set it in a strategy
+   * meant to be correct.
+   */
+  readonly goLiveWithoutTestAndSet?: boolean;
   /** Re-protection: the first state is sent this often until acknowledged... */
   readonly firstStateRetryNs: TimeNs;
   /** ...at most this many times; then the primary gives up on that spare and goes on alone. */
