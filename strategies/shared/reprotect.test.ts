@@ -14,12 +14,9 @@ import { scriptedRun } from '../../harness/runner/testing.ts';
 import { runExperiment } from '../../harness/runner/experiment.ts';
 import { violations } from '../../harness/runner/types.ts';
 
-/**
- * On the replication core (checkpoint) the primary declares `reprotect-done` and `protected` together,
- * once the new backup confirmed; vmft, on its own lifecycle still, declares `protected` at the first ack.
- */
-function reprotectedTail(strategy: string, primary: string, spare: string): readonly string[] {
-  return strategy === 'vmft' ? [`protected@${primary}`, `reprotect-done@${spare}`] : [`reprotect-done@${spare}`, `protected@${primary}`];
+/** On the replication core the primary declares `reprotect-done` and `protected` together, once the new backup confirmed. */
+function reprotectedTail(primary: string, spare: string): readonly string[] {
+  return [`reprotect-done@${spare}`, `protected@${primary}`];
 }
 
 for (const strategy of ['vmft', 'checkpoint']) {
@@ -33,7 +30,7 @@ for (const strategy of ['vmft', 'checkpoint']) {
     const events = run.eventsSoFar();
     assert.equal(run.world.network.stats.channel('ack').dropped.scripted, 2, events.join(' '));
     // In place (and, on the core, protected) once the spare confirmed it heard.
-    assert.deepEqual(events.slice(-2), reprotectedTail(strategy, 'primary', 'spare-0'), events.join(' '));
+    assert.deepEqual(events.slice(-2), reprotectedTail('primary', 'spare-0'), events.join(' '));
     assert.ok(!events.includes('go-live@spare-0') && !events.includes('halt@spare-0'), events.join(' '));
     assert.equal(run.world.splitBrain.verdict(), false, JSON.stringify(run.world.splitBrain.firstOverlap));
   });
@@ -48,7 +45,7 @@ for (const strategy of ['vmft', 'checkpoint']) {
     const events = run.eventsSoFar();
     for (const expected of ['reprotect-start@spare-0', 'reprotect-failed@spare-0', 'halt@spare-0', 'reprotect-done@spare-1']) assert.ok(events.includes(expected), `${expected} missing: ${events.join(' ')}`);
     assert.ok(!events.includes('go-live@spare-0'), events.join(' '));
-    const [first, second] = reprotectedTail(strategy, 'primary', 'spare-1');
+    const [first, second] = reprotectedTail('primary', 'spare-1');
     assert.equal(events.lastIndexOf(second!), events.lastIndexOf(first!) + 1, events.join(' '));
     assert.equal(run.world.splitBrain.verdict(), false, JSON.stringify(run.world.splitBrain.firstOverlap));
   });
@@ -63,15 +60,9 @@ for (const strategy of ['vmft', 'checkpoint']) {
       run.world.crash('primary');
     };
     run.world.onDeclared((event) => {
-      if (run.world.sim.nowNs < 20_000_000) return;
-      // vmft declares `protected` at the first ack, before its first established heartbeat leaves.
-      if (strategy === 'vmft' && event.kind === 'protected' && event.host === 'primary') {
-        network.dropNext('primary', 'spare-0', 'heartbeat', 1_000_000);
-        run.world.sim.schedule(0, () => run.world.crash('primary'));
-      }
-      // On the core the first ack declares nothing: the spare restored its first state and acks it;
-      // lose every primary heartbeat from now on, crash the primary the moment that ack reached it.
-      if (strategy !== 'vmft' && event.kind === 'backup-holds' && event.host === 'spare-0' && !armed) {
+      // The first ack declares nothing: once the primary starts bringing the spare up, lose every
+      // primary heartbeat to it, and crash the primary the moment the spare's first ack reached it.
+      if (event.kind === 'reprotect-start' && event.host === 'spare-0' && !armed) {
         armed = true;
         network.dropNext('primary', 'spare-0', 'heartbeat', 1_000_000);
         const acksBefore = network.stats.channel('ack').messagesDelivered;
@@ -108,7 +99,7 @@ test('checkpoint: every heartbeat of the new backup is lost; its acknowledgment 
   });
   run.runUntilMs(400);
   const events = run.eventsSoFar();
-  assert.deepEqual(events.slice(-2), reprotectedTail('checkpoint', 'primary', 'spare-0'), events.join(' '));
+  assert.deepEqual(events.slice(-2), reprotectedTail('primary', 'spare-0'), events.join(' '));
   assert.ok(run.world.network.stats.channel('heartbeat').dropped.scripted > 0);
 });
 

@@ -1,16 +1,16 @@
 /**
- * One VM-FT run: the replicas' roles by host, the network listeners that route replication, ack
- * and heartbeat messages to them, and the transitions between roles (a backup promoted to primary,
- * a spare brought up as a new backup). Every host listens once, for the whole run, and the message
- * goes to whatever role the host plays at the time.
+ * One VM-FT run on the replication core (strategies/core): each host's stream — its primary or
+ * backup role — and the run-wide pool of spares and pairing numbers. The core owns the pairings:
+ * heartbeats (in vmft's format, which also carries what the backup received), failure detection,
+ * test-and-set, promotion and bringing a spare up as a new backup; this file only says what
+ * deterministic replay does at each of those moments.
  */
-import { pairingFlag } from '../shared/pairing.ts';
-import type { Delivery } from '../../harness/net/types.ts';
+import { type HostStream, PairingDriver, pairingSettings, type StreamEnvelope, type StreamPort } from '../core/driver.ts';
+import type { StreamCall } from '../core/types.ts';
 import type { StrategyContext } from '../types.ts';
-import { takeOverService } from '../shared/go-live.ts';
 import { BackupRole } from './backup-role.ts';
 import { VmftFigures } from './figures.ts';
-import { CHANNEL_ACK, CHANNEL_HEARTBEAT, CHANNEL_REPLICATION, type SnapshotMessage, decodeAck, decodeHeartbeat, decodeReplication } from './messages.ts';
+import { CHANNEL_ACK, CHANNEL_REPLICATION, HEARTBEAT_FORMAT, type HeartbeatContent, type LogAck, type ReplicationMessage, decodeAck, decodeReplication } from './messages.ts';
 import type { VmftOptions } from './parameters.ts';
 import { PrimaryRole } from './primary-role.ts';
 
@@ -27,120 +27,131 @@ export interface VmftVariant {
   readonly releaseOnSend?: boolean;
 }
 
-/** Sync points are numbered per epoch, so that two pairings never compare the same count. */
-const EPOCH_STRIDE = 2 ** 40;
+/** A message of vmft's stream: on `replication` a log batch or a new backup's snapshot, on `ack` an ack. */
+type VmftMessage = ReplicationMessage | ({ readonly type: 'ack' } & LogAck);
 
 export class VmftCluster {
   readonly figures = new VmftFigures();
-  private readonly roles = new Map<string, PrimaryRole | BackupRole>();
-  private readonly spares: string[];
-  private nextEpoch = 1;
+  private readonly driver: PairingDriver<VmftMessage, HeartbeatContent>;
 
   constructor(
     readonly context: StrategyContext,
     readonly options: VmftOptions,
     readonly variant: VmftVariant,
   ) {
-    this.spares = [...context.spareHosts];
-    for (const host of [...context.replicaHosts, ...context.spareHosts]) this.listen(host);
+    this.driver = new PairingDriver<VmftMessage, HeartbeatContent>(context, {
+      channels: [CHANNEL_REPLICATION, CHANNEL_ACK],
+      decode: (channel, bytes) => decodeMessage(channel, bytes),
+      settings: {
+        ...pairingSettings(options, options.snapshotAttempts),
+        backupGraceNs: options.backupGraceNs,
+        goLiveWithoutTestAndSet: !variant.testAndSet,
+      },
+      stream: (port) => new VmftHost(this, port),
+      heartbeat: HEARTBEAT_FORMAT,
+      countTestAndSetAttempts: (attempts) => (this.figures.testAndSetAttempts += attempts),
+    });
   }
 
   /** Boots the primary and the backup from the image, and gives the service to the primary. */
   start(): void {
-    const [primaryHost, backupHost] = this.context.replicaHosts;
-    if (primaryHost === undefined || backupHost === undefined) throw new Error('vmft needs two replica hosts');
-    const primary = PrimaryRole.boot(this, primaryHost, backupHost);
-    const backup = new BackupRole(this, backupHost, primaryHost, 0, (platform) => this.context.bootMachine(platform), { retired: 0, pendingDisk: [], timerCompare: [] }, true);
-    this.roles.set(primaryHost, primary);
-    this.roles.set(backupHost, backup);
-    takeOverService(this.context.network, this.context.service, primaryHost);
-    this.context.declare({ kind: 'go-live', host: primaryHost });
-    this.context.declare({ kind: 'protected', host: primaryHost });
-    primary.start();
-    backup.start();
-  }
-
-  /** A fresh epoch number for a new primary-backup pairing. */
-  newEpoch(): number {
-    return this.nextEpoch++;
-  }
-
-  /**
-   * The test-and-set flag that decides failures within epoch `epoch`. Each primary-backup pairing
-   * gets its own flag (a generation number): re-arming one shared flag once a new backup is up
-   * would let the loser of the previous decision (a backup cut off by a partition, still running)
-   * win it later and go live beside the primary. Epoch 0 uses the service's flag itself.
-   */
-  flagOf(epoch: number): string {
-    return pairingFlag(this.context.flag, epoch);
-  }
-
-  /** Declares that the machine on `host` is at `retired` of epoch `epoch`'s execution. */
-  declareSyncPoint(host: string, epoch: number, retired: number): void {
-    if (retired >= EPOCH_STRIDE) throw new RangeError(`sync point at instruction ${retired} exceeds 2^40`);
-    this.context.declare({ kind: 'sync-point', host, point: epoch * EPOCH_STRIDE + retired });
-  }
-
-  /** A backup that won test-and-set becomes the primary: it owns the service from now on. */
-  promote(backup: BackupRole): void {
-    const primary = PrimaryRole.promote(this, backup.vmHost, backup.policy);
-    this.roles.set(backup.host, primary);
-    this.figures.failovers++;
-    this.onPrimaryAlone(primary);
-  }
-
-  /** A primary runs without a backup: re-protect it on a spare, if one is left. */
-  onPrimaryAlone(primary: PrimaryRole): void {
-    const spare = this.spares.shift();
-    if (spare !== undefined) primary.reprotect(spare);
-  }
-
-  /** Whether `host` crashed (fail-stop): its timers may still fire, but it runs no code. */
-  crashed(host: string): boolean {
-    return this.context.network.isCrashed(host);
+    this.driver.start();
   }
 
   figuresReport(): Record<string, number | null> {
     return this.figures.report(this.context.sim.nowNs / 1e9);
   }
+}
 
-  private listen(host: string): void {
-    const { network } = this.context;
-    network.listen(host, CHANNEL_REPLICATION, (delivery) => this.onReplication(host, delivery));
-    network.listen(host, CHANNEL_ACK, (delivery) => {
-      const role = this.roles.get(host);
-      if (role instanceof PrimaryRole) role.onPrimaryLogAck(delivery.from, decodeAck(delivery.bytes));
-    });
-    network.listen(host, CHANNEL_HEARTBEAT, (delivery) => {
-      const role = this.roles.get(host);
-      const heartbeat = decodeHeartbeat(delivery.bytes);
-      if (role instanceof PrimaryRole) role.onPrimaryHeartbeat(delivery.from, heartbeat);
-      else if (role instanceof BackupRole) role.onBackupHeartbeat(delivery.from, heartbeat);
-    });
+/** A snapshot is a new backup's first state: a spare that gets one adopts its pairing. */
+function decodeMessage(channel: string, bytes: Uint8Array): StreamEnvelope<VmftMessage> {
+  if (channel === CHANNEL_ACK) {
+    const ack = decodeAck(bytes);
+    return { pairing: ack.pairing, firstState: false, message: { type: 'ack', ...ack } };
+  }
+  const message = decodeReplication(bytes);
+  return { pairing: message.pairing, firstState: message.type === 'snapshot', message };
+}
+
+/** One host's stream: whichever role the host plays now. */
+class VmftHost implements HostStream<VmftMessage, HeartbeatContent> {
+  private primary: PrimaryRole | undefined;
+  private backup: BackupRole | undefined;
+
+  constructor(
+    private readonly cluster: VmftCluster,
+    private readonly port: StreamPort,
+  ) {}
+
+  boot(role: 'primary' | 'backup'): void {
+    const { context } = this.cluster;
+    if (role === 'primary') this.primary = PrimaryRole.boot(this.cluster, this.port);
+    else this.backup = new BackupRole(this.cluster, this.port, (platform) => context.bootMachine(platform), { retired: 0, pendingDisk: [], timerCompare: [] });
   }
 
-  private onReplication(host: string, delivery: Delivery): void {
-    const message = decodeReplication(delivery.bytes);
-    const role = this.roles.get(host);
-    if (message.type === 'log') {
-      if (role instanceof BackupRole) role.onBackupLog(delivery.from, message);
-      return;
+  /** The guests start once their lifecycles watch each other; the backup acknowledges at once. */
+  started(): void {
+    this.primary?.start();
+    this.backup?.start();
+  }
+
+  call(call: StreamCall, delivery: { readonly from: string; readonly message: VmftMessage } | undefined): void {
+    switch (call.kind) {
+      case 'deliver':
+        return this.deliver(delivery!.message);
+      case 'adopt':
+        return this.adopt(delivery!.message);
+      case 'heartbeat-tick':
+        return this.primary?.heartbeatTick();
+      case 'prepare-go-live':
+        return this.backup!.prepareGoLive();
+      case 'promote': {
+        const backup = this.backup!;
+        this.backup = undefined;
+        this.primary = PrimaryRole.promote(this.cluster, this.port, backup.vmHost, backup.policy);
+        this.cluster.figures.failovers++;
+        return;
+      }
+      case 'backup-suspected':
+        return this.primary!.backupSuspected();
+      case 'go-alone':
+        return this.primary!.goAlone();
+      case 'bring-up':
+        return this.primary!.bringUp(call.spare);
+      case 'resend-first-state':
+        return this.primary!.resendSnapshot();
+      case 'reprotected':
+        return this.primary!.reprotected();
+      case 'halt':
+        this.primary?.halt();
+        this.backup?.halt();
+        return;
+      case 'heartbeat-heard':
+        return;
     }
-    if (role === undefined) return this.startBackupFromSnapshot(host, delivery.from, message);
-    if (role instanceof BackupRole) role.onBackupSnapshotAgain(delivery.from, message.epoch);
+  }
+
+  heartbeatContent(): HeartbeatContent {
+    return { receivedSequence: this.backup?.receivedSequence ?? 0 };
+  }
+
+  heartbeatHeard(content: HeartbeatContent): void {
+    this.primary?.onBackupHeartbeat(content);
+  }
+
+  private deliver(message: VmftMessage): void {
+    if (message.type === 'ack') return this.primary?.onAck(message);
+    if (message.type === 'log') return this.backup?.onLog(message);
+    this.backup?.onSnapshot();
   }
 
   /** Re-protection, on the spare: restore the primary's machine and follow its log from there. */
-  private startBackupFromSnapshot(host: string, primaryHost: string, message: SnapshotMessage): void {
+  private adopt(message: VmftMessage): void {
+    if (message.type !== 'snapshot') throw new Error(`${this.port.host}: adopted a pairing from a ${message.type} message`);
+    const { context } = this.cluster;
     const { snapshot } = message;
     const retired = snapshot.harts.reduce((sum, hart) => sum + hart.retired, 0);
     const timerCompare = snapshot.devices.timerCompare.map(([low, high], hart) => [hart, high * 2 ** 32 + low] as const);
-    const backup = new BackupRole(this, host, primaryHost, message.epoch, (platform) => this.context.restoreMachine(platform, snapshot), {
-      retired,
-      pendingDisk: message.pendingDisk,
-      timerCompare,
-    }, false);
-    this.roles.set(host, backup);
-    backup.start();
+    this.backup = new BackupRole(this.cluster, this.port, (platform) => context.restoreMachine(platform, snapshot), { retired, pendingDisk: message.pendingDisk, timerCompare });
   }
 }

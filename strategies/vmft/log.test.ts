@@ -18,10 +18,10 @@ const entries: LogEntry[] = [
 ];
 
 test('a log batch decodes to the entries it encoded, each within its buffer accounting', () => {
-  const bytes = encodeLogBatch({ epoch: 2, firstSequence: 41, entries });
+  const bytes = encodeLogBatch({ pairing: 2, firstSequence: 41, entries });
   const decoded = decodeReplication(bytes);
   assert.equal(decoded.type, 'log');
-  assert.deepEqual(decoded, { type: 'log', epoch: 2, firstSequence: 41, entries });
+  assert.deepEqual(decoded, { type: 'log', pairing: 2, firstSequence: 41, entries });
   assert.ok(bytes.length < entries.reduce((sum, entry) => sum + entryBufferBytes(entry), 0));
 });
 

@@ -15,7 +15,7 @@ export const VMFT_PARAMETERS: readonly ParameterSpec[] = [
   { name: 'memory-copy-mb-per-s', description: 'memory-copy rate that models the primary\'s pause while its machine is copied for a new backup', kind: 'number', default: 4000, min: 1, max: 1_000_000 },
   ...LOGGING_COST_PARAMETERS,
   TEST_AND_SET_ATTEMPTS_PARAMETER,
-  { name: 'snapshot-attempts', description: 'sends of a new backup\'s snapshot (one per failure timeout) before re-protection gives up and the primary goes on alone (the spare never heard the epoch established, so it cannot go live)', kind: 'integer', default: 4, min: 1, max: 1000 },
+  { name: 'snapshot-attempts', description: 'sends of a new backup\'s snapshot (one per failure timeout) before re-protection gives up and the primary goes on alone (the spare never heard the pairing established, so it cannot go live)', kind: 'integer', default: 4, min: 1, max: 1000 },
 ];
 
 /** Resolved parameter values in the units the code uses. */

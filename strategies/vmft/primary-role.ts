@@ -1,22 +1,21 @@
 /**
  * The primary's side of VM-FT: the log (append, batch, send, retransmit, free on ack), the output
- * rule, flow control, the heartbeat detector watching the backup, going on alone through
- * test-and-set when the backup is lost, and re-protection on a spare.
+ * rule, flow control, and re-protection's snapshot of a new backup. The heartbeats, failure
+ * detection, test-and-set and the pairings themselves are the core's (strategies/core); on each
+ * heartbeat tick the primary appends a PROGRESS entry and checks for lost log messages.
  */
 import type { MachineOutput } from '../../harness/host/types.ts';
 import type { VmHost } from '../../harness/host/vm-host.ts';
-import type { Timer } from '../../harness/sim/simulation.ts';
 import type { TimeNs } from '../../harness/sim/types.ts';
 import type { DiskRequest, MachineSnapshot } from '../../harness/vm/types.ts';
-import { HeartbeatDetector } from '../shared/failure-detector.ts';
-import { decideByTestAndSet, takeOverService } from '../shared/go-live.ts';
+import type { Cancellable, StreamPort } from '../core/driver.ts';
+import { syncPoint } from '../core/lifecycle.ts';
 import { OutputHold } from '../shared/output-hold.ts';
-import { Beacon } from '../shared/pairing.ts';
-import { RetriedSend, pauseAndSnapshot } from '../shared/reprotect.ts';
+import { pauseAndSnapshot } from '../shared/reprotect.ts';
 import { type BackupPolicy, markedOutput } from './backup-policy.ts';
 import type { VmftCluster } from './cluster.ts';
 import { type LogEntry, MAX_READ_ENTRY_BYTES } from './log-entry.ts';
-import { CHANNEL_HEARTBEAT, CHANNEL_REPLICATION, type Heartbeat, type LogAck, MAX_BATCH_ENTRIES, encodeHeartbeat, encodeLogBatch, encodeSnapshotMessage } from './messages.ts';
+import { CHANNEL_REPLICATION, type HeartbeatContent, type LogAck, MAX_BATCH_ENTRIES, encodeLogBatch, encodeSnapshotMessage } from './messages.ts';
 import { PrimaryLog } from './primary-log.ts';
 import { type PrimaryLogSink, PrimaryPolicy } from './primary-policy.ts';
 
@@ -27,27 +26,29 @@ const MIN_SLICE_UNDER_FLOW_CONTROL = 1000;
 /** A backup heartbeat this long after a tick shows what it had received by then (about an RTT). */
 const RETRANSMIT_GRACE_NS = 1_000_000;
 
-type PrimaryMode =
+/**
+ * What the primary's logging does. The lifecycle's mode says whether the pairing is protected;
+ * this says what the log does about it (the lifecycle stays `reprotecting` until the new backup
+ * confirmed it heard its pairing established, the log only until the backup's first ack).
+ */
+type PrimaryPhase =
   /** Logging to a backup that is up. */
   | 'protected'
-  /** The backup is suspected: asking test-and-set whether to go on alone. */
+  /** The backup is suspected: the core asks test-and-set whether to go on alone; outputs stay held. */
   | 'deciding'
   /** No backup: nothing logged, outputs leave at once. */
   | 'alone'
-  /** A new backup is being brought up: logging from the snapshot on, outputs held. */
+  /** A new backup is being brought up: logging from the snapshot on, outputs held, until its first ack. */
   | 'reprotecting'
   /** Lost test-and-set: halted. */
   | 'halted';
 
 export class PrimaryRole implements PrimaryLogSink {
   vmHost!: VmHost;
-  private mode: PrimaryMode;
+  private phase: PrimaryPhase;
   private log: PrimaryLog | undefined;
-  private epoch: number;
-  private backupHost: string | undefined;
-  private detector: HeartbeatDetector | undefined;
   private readonly hold: OutputHold;
-  private flushTimer: Timer | undefined;
+  private flushTimer: Cancellable | undefined;
   private flushDueNs = Infinity;
   private stalledSinceNs: TimeNs | undefined;
   private lastProgressRetired = -1;
@@ -58,64 +59,54 @@ export class PrimaryRole implements PrimaryLogSink {
   private backupReportedAtNs = 0;
   /** What had been sent at the last two heartbeat ticks, and when they were: [older, newer]. */
   private ticks: Array<{ readonly sent: number; readonly timeNs: TimeNs }> = [];
-  /** Re-protection in progress. */
-  private snapshotSend: RetriedSend | undefined;
+  /** Re-protection in progress: the new backup's snapshot message, once taken, and whether it left. */
+  private snapshotMessage: Uint8Array | undefined;
   private snapshotSent = false;
-  /** Heartbeats to the spare being brought up, before its first ack. */
-  private beacon: Beacon | undefined;
   private reprotectStartNs = 0;
   private reprotectPauseNs = 0;
-  /**
-   * The new backup acknowledged its snapshot (outputs wait on it) but has not yet said it heard
-   * that the epoch is established: until it does, it would halt rather than take over.
-   */
-  private awaitingEstablished = false;
 
   private constructor(
     private readonly cluster: VmftCluster,
-    readonly host: string,
-    mode: PrimaryMode,
-    backupHost: string | undefined,
-    epoch: number,
+    private readonly port: StreamPort,
+    phase: PrimaryPhase,
   ) {
-    this.mode = mode;
-    this.backupHost = backupHost;
-    this.epoch = epoch;
-    this.log = mode === 'protected' ? new PrimaryLog(cluster.options.logBufferBytes) : undefined;
-    this.hold = new OutputHold((output) => this.leave(output), () => cluster.context.sim.nowNs);
+    this.phase = phase;
+    this.log = phase === 'protected' ? new PrimaryLog(cluster.options.logBufferBytes) : undefined;
+    this.hold = new OutputHold((output) => this.leave(output), () => port.nowNs);
   }
 
-  /** The initial primary: boots the guest and logs to `backupHost` from instruction 0. */
-  static boot(cluster: VmftCluster, host: string, backupHost: string): PrimaryRole {
-    const role = new PrimaryRole(cluster, host, 'protected', backupHost, 0);
+  get host(): string {
+    return this.port.host;
+  }
+
+  /** The initial primary: boots the guest and logs to pairing 0's backup from instruction 0. */
+  static boot(cluster: VmftCluster, port: StreamPort): PrimaryRole {
+    const role = new PrimaryRole(cluster, port, 'protected');
     const { context } = cluster;
-    role.vmHost = context.createVmHost(host, (platform) => context.bootMachine(platform), (vmHost) => new PrimaryPolicy(vmHost, context.livePolicy(vmHost), role));
+    role.vmHost = context.createVmHost(port.host, (platform) => context.bootMachine(platform), (vmHost) => new PrimaryPolicy(vmHost, context.livePolicy(vmHost), role));
     return role;
   }
 
   /**
    * A backup that won test-and-set goes live: live policy, its guest's timers armed on the host,
-   * the service address claimed, and the disk requests its guest started that the log never
-   * completed issued again (the primary may have died before or after they reached storage).
+   * and the disk requests its guest started that the log never completed issued again (the
+   * primary may have died before or after they reached storage). The core has claimed the
+   * service and declared `go-live` and `alone`.
    */
-  static promote(cluster: VmftCluster, vmHost: VmHost, backupPolicy: BackupPolicy): PrimaryRole {
+  static promote(cluster: VmftCluster, port: StreamPort, vmHost: VmHost, backupPolicy: BackupPolicy): PrimaryRole {
     const { context } = cluster;
-    const role = new PrimaryRole(cluster, vmHost.name, 'alone', undefined, -1);
+    const role = new PrimaryRole(cluster, port, 'alone');
     role.vmHost = vmHost;
     vmHost.setPolicy(new PrimaryPolicy(vmHost, context.livePolicy(vmHost), role));
-    const clock = { nowNs: Math.max(context.sim.nowNs, vmHost.cpuNs()), retired: vmHost.machine.retired };
+    const clock = { nowNs: Math.max(port.nowNs, vmHost.cpuNs()), retired: vmHost.machine.retired };
     for (const [hart, compareTicks] of backupPolicy.timerCompare) vmHost.armTimer(hart, compareTicks, clock);
-    takeOverService(context.network, context.service, vmHost.name);
-    context.declare({ kind: 'go-live', host: vmHost.name });
-    context.declare({ kind: 'alone', host: vmHost.name });
     for (const request of backupPolicy.pendingDisk.values()) role.onOutput({ kind: 'disk', request, retired: clock.retired, timeNs: clock.nowNs });
     vmHost.wake();
     return role;
   }
 
-  /** Starts the guest and the heartbeat detector (initial primary). */
+  /** Starts the guest (initial primary; the core already watches the backup). */
   start(): void {
-    this.startDetector();
     this.vmHost.start();
   }
 
@@ -143,7 +134,7 @@ export class PrimaryRole implements PrimaryLogSink {
    * per instruction at most); with too little room left the primary stalls until acks free some.
    */
   executionLimit(retired: number): number {
-    if (this.mode === 'halted') return retired;
+    if (this.phase === 'halted') return retired;
     if (this.hold.full) return this.stall(retired);
     if (this.log === undefined) return this.endStall(Infinity);
     const headroom = Math.min(this.log.capacityBytes / 4, MIN_SLICE_UNDER_FLOW_CONTROL * MAX_READ_ENTRY_BYTES);
@@ -158,7 +149,7 @@ export class PrimaryRole implements PrimaryLogSink {
    * instruction that produced it; the primary keeps executing meanwhile.
    */
   onOutput(output: MachineOutput): void {
-    if (this.mode === 'halted') return;
+    if (this.phase === 'halted') return;
     if (output.kind === 'console') return this.vmHost.release(output);
     if (output.kind === 'disk') this.outstandingDisk.set(output.request.id, output.request);
     const marked = markedOutput(output);
@@ -179,13 +170,13 @@ export class PrimaryRole implements PrimaryLogSink {
 
   private leave(output: MachineOutput): void {
     if (output.kind === 'frame') this.cluster.figures.repliesReleased++;
-    this.cluster.figures.outputDelayNs.add(Math.max(0, this.cluster.context.sim.nowNs - output.timeNs));
+    this.cluster.figures.outputDelayNs.add(Math.max(0, this.port.nowNs - output.timeNs));
     this.vmHost.release(output);
   }
 
   private stall(retired: number): number {
     if (this.stalledSinceNs === undefined) {
-      this.stalledSinceNs = this.cluster.context.sim.nowNs;
+      this.stalledSinceNs = this.port.nowNs;
       this.scheduleFlush(this.stalledSinceNs);
     }
     return retired;
@@ -193,7 +184,7 @@ export class PrimaryRole implements PrimaryLogSink {
 
   private endStall(limit: number): number {
     if (this.stalledSinceNs !== undefined) {
-      this.cluster.figures.primaryStallNs += this.cluster.context.sim.nowNs - this.stalledSinceNs;
+      this.cluster.figures.primaryStallNs += this.port.nowNs - this.stalledSinceNs;
       this.stalledSinceNs = undefined;
     }
     return limit;
@@ -207,12 +198,12 @@ export class PrimaryRole implements PrimaryLogSink {
   // ----- sending the log -----------------------------------------------------------------------
 
   private scheduleFlush(atNs: TimeNs): void {
-    const { sim } = this.cluster.context;
-    const dueNs = Math.max(sim.nowNs, atNs);
+    const nowNs = this.port.nowNs;
+    const dueNs = Math.max(nowNs, atNs);
     if (this.flushTimer !== undefined && this.flushDueNs <= dueNs) return;
     this.flushTimer?.cancel();
     this.flushDueNs = dueNs;
-    this.flushTimer = sim.timer(dueNs - sim.nowNs, () => this.flush());
+    this.flushTimer = this.port.timer(dueNs - nowNs, () => this.flush());
   }
 
   /** Sends every entry whose time has come, in batches; schedules the next flush. */
@@ -220,13 +211,14 @@ export class PrimaryRole implements PrimaryLogSink {
     this.flushTimer = undefined;
     this.flushDueNs = Infinity;
     const log = this.log;
-    const backupHost = this.backupHost;
-    if (log === undefined || backupHost === undefined || this.cluster.crashed(this.host)) return;
-    if (this.mode === 'reprotecting' && !this.snapshotSent) return; // the snapshot goes first
-    const { context, figures, options } = this.cluster;
-    for (let batch = log.takeDue(context.sim.nowNs, MAX_BATCH_ENTRIES, MAX_BATCH_BYTES); batch.length > 0; batch = log.takeDue(context.sim.nowNs, MAX_BATCH_ENTRIES, MAX_BATCH_BYTES)) {
-      const bytes = encodeLogBatch({ epoch: this.epoch, firstSequence: batch[0]!.sequence, entries: batch.map((buffered) => buffered.entry) });
-      context.network.send(this.host, backupHost, CHANNEL_REPLICATION, bytes);
+    const backupHost = this.port.lifecycle.peer;
+    if (log === undefined || backupHost === undefined) return;
+    if (this.phase === 'reprotecting' && !this.snapshotSent) return; // the snapshot goes first
+    const { figures, options } = this.cluster;
+    const pairing = this.port.lifecycle.pairing;
+    for (let batch = log.takeDue(this.port.nowNs, MAX_BATCH_ENTRIES, MAX_BATCH_BYTES); batch.length > 0; batch = log.takeDue(this.port.nowNs, MAX_BATCH_ENTRIES, MAX_BATCH_BYTES)) {
+      const bytes = encodeLogBatch({ pairing, firstSequence: batch[0]!.sequence, entries: batch.map((buffered) => buffered.entry) });
+      this.port.send(backupHost, CHANNEL_REPLICATION, bytes);
       figures.logMessages++;
       figures.logBytes += bytes.length;
       if (this.cluster.variant.releaseOnSend === true) this.vouchForSent(backupHost, batch[batch.length - 1]!.entry);
@@ -244,7 +236,7 @@ export class PrimaryRole implements PrimaryLogSink {
    */
   private vouchForSent(backupHost: string, last: LogEntry): void {
     const point = last.kind === 'output' ? last.retired + 1 : last.retired;
-    this.cluster.context.declare({ kind: 'backup-holds', host: backupHost, primary: this.host, point });
+    this.port.declare({ kind: 'backup-holds', host: backupHost, primary: this.host, point });
     this.hold.releaseUpTo(this.log!.sentSequence);
   }
 
@@ -256,16 +248,16 @@ export class PrimaryRole implements PrimaryLogSink {
   private retransmitIfLost(): void {
     const log = this.log;
     if (log === undefined) return;
-    const { sim } = this.cluster.context;
+    const nowNs = this.port.nowNs;
     const older = this.ticks.length === 2 ? this.ticks[0]! : undefined;
     const lost = older !== undefined && log.ackedSequence < older.sent && this.backupReceived < older.sent && this.backupReportedAtNs > older.timeNs + RETRANSMIT_GRACE_NS;
     if (lost) {
       const from = Math.max(log.ackedSequence, this.backupReceived);
       this.cluster.figures.retransmittedEntries += log.sentSequence - from;
       log.rewind(from);
-      this.scheduleFlush(sim.nowNs);
+      this.scheduleFlush(nowNs);
     }
-    this.ticks.push({ sent: log.sentSequence, timeNs: sim.nowNs });
+    this.ticks.push({ sent: log.sentSequence, timeNs: nowNs });
     if (this.ticks.length > 2) this.ticks.shift();
   }
 
@@ -274,35 +266,44 @@ export class PrimaryRole implements PrimaryLogSink {
    * stretches without events; also a sync point, where both replicas' states are compared.
    */
   private appendProgress(): void {
-    if (this.log === undefined || this.mode !== 'protected') return;
+    if (this.log === undefined || this.phase !== 'protected') return;
     const retired = this.vmHost.machine.retired;
     const entry: LogEntry = { kind: 'progress', retired };
     if (retired === this.lastProgressRetired || !this.log.fits(entry)) return;
-    this.append(entry, Math.max(this.cluster.context.sim.nowNs, this.vmHost.cpuNs()));
+    this.append(entry, Math.max(this.port.nowNs, this.vmHost.cpuNs()));
     this.lastProgressRetired = retired;
-    this.cluster.declareSyncPoint(this.host, this.epoch, retired);
+    this.port.declare({ kind: 'sync-point', host: this.host, point: syncPoint(this.port.lifecycle.pairing, retired) });
     this.cluster.figures.syncPointsDeclared++;
   }
 
-  // ----- the backup's messages -----------------------------------------------------------------
+  // ----- the heartbeat (the core's calls) -----------------------------------------------------
 
-  onPrimaryLogAck(from: string, ack: LogAck): void {
+  /**
+   * The primary's heartbeat just went out: the tick of the PROGRESS entry and the retransmission
+   * check, while the log goes to a backup that is up (not to a spare still being brought up).
+   */
+  heartbeatTick(): void {
+    if (this.phase !== 'protected') return;
+    this.appendProgress();
+    this.retransmitIfLost();
+  }
+
+  /** The backup's heartbeat says what it had received: the retransmission check reads it. */
+  onBackupHeartbeat(content: HeartbeatContent): void {
+    this.backupReceived = content.receivedSequence;
+    this.backupReportedAtNs = this.port.nowNs;
+  }
+
+  // ----- the backup's acks (the core routed them here: from this pairing's backup) ---------------
+
+  onAck(ack: LogAck): void {
     const log = this.log;
-    if (from !== this.backupHost || ack.epoch !== this.epoch || log === undefined || this.mode === 'halted') return;
-    this.detector?.heard();
-    if (this.mode === 'reprotecting') this.onNewBackupUp();
+    if (log === undefined) return;
+    if (this.phase === 'reprotecting') this.onNewBackupUp();
     if (!log.acknowledge(ack.sequence)) return;
     this.hold.releaseUpTo(log.ackedSequence);
     this.sampleLag(ack.replayedRetired);
     this.onRoomFreed();
-  }
-
-  onPrimaryHeartbeat(from: string, heartbeat: Heartbeat): void {
-    if (from !== this.backupHost || heartbeat.epoch !== this.epoch) return;
-    this.detector?.heard();
-    this.backupReceived = heartbeat.receivedSequence;
-    this.backupReportedAtNs = this.cluster.context.sim.nowNs;
-    if (heartbeat.established && this.awaitingEstablished && this.mode === 'protected') this.onNewBackupInPlace();
   }
 
   /** Backup lag, sampled at each ack: how far its replay is behind the primary's execution. */
@@ -313,172 +314,96 @@ export class PrimaryRole implements PrimaryLogSink {
     if (counters.instructions > 0) this.cluster.figures.lagNs.add(Math.round((instructions * counters.busyNs) / counters.instructions));
   }
 
-  private startDetector(): void {
-    const { context, options } = this.cluster;
-    const backupHost = this.backupHost!;
-    this.detector = new HeartbeatDetector(context.sim, {
-      intervalNs: options.heartbeatNs,
-      timeoutNs: options.failureTimeoutNs,
-      sendHeartbeat: () => {
-        if (this.cluster.crashed(this.host)) return this.detector?.stop();
-        context.network.send(this.host, backupHost, CHANNEL_HEARTBEAT, encodeHeartbeat({ epoch: this.epoch, receivedSequence: 0, established: true }));
-        this.appendProgress();
-        this.retransmitIfLost();
-      },
-      onSuspect: () => this.onBackupSuspected(),
-    });
-    this.detector.start();
-  }
-
-  // ----- losing the backup ---------------------------------------------------------------------
+  // ----- losing the backup (the core's calls) --------------------------------------------------
 
   /**
-   * The backup is silent. It may have crashed, or the link may be cut while it still runs: go on
-   * alone only if test-and-set says so ("the primary (or backup) only takes over if test-and-set
-   * returns true"); held outputs stay held until then.
+   * The backup is silent. It may have crashed, or the link may be cut while it still runs: the
+   * core asks test-and-set whether to go on alone; held outputs stay held until then.
    */
-  private onBackupSuspected(): void {
-    if (this.cluster.crashed(this.host) || this.mode !== 'protected') return;
-    this.cluster.context.declare({ kind: 'suspect', host: this.host, suspected: this.backupHost! });
-    this.decideAlone();
-  }
-
-  /** Asks test-and-set whether to go on alone; halts if another replica has the flag. */
-  private decideAlone(): void {
-    const { context, options, variant, figures } = this.cluster;
-    this.mode = 'deciding';
-    if (!variant.testAndSet) return this.goOnAlone();
-    decideByTestAndSet(context.storageClient(this.host), this.cluster.flagOf(this.epoch), options.testAndSetAttempts, {
-      stillDeciding: () => this.mode === 'deciding' && !this.cluster.crashed(this.host),
-      won: () => this.goOnAlone(),
-      lost: (reason) => this.halt(reason),
-      countAttempts: (attempts) => (figures.testAndSetAttempts += attempts),
-    });
+  backupSuspected(): void {
+    this.phase = 'deciding';
   }
 
   /** No backup from now on: nothing is logged, held outputs leave, a stalled primary runs. */
-  private goOnAlone(): void {
-    this.cluster.context.declare({ kind: 'alone', host: this.host });
-    this.mode = 'alone';
-    this.awaitingEstablished = false;
+  goAlone(): void {
+    this.phase = 'alone';
     this.log = undefined;
-    this.backupHost = undefined;
-    this.detector?.stop();
-    this.beacon?.stop();
     this.flushTimer?.cancel();
     this.flushTimer = undefined;
-    this.snapshotSend?.cancel();
+    this.snapshotMessage = undefined;
     this.hold.releaseAll();
     this.onRoomFreed();
-    this.cluster.onPrimaryAlone(this);
   }
 
   /** Lost test-and-set: the other replica is live. Held outputs never leave. */
-  private halt(reason: string): void {
-    this.mode = 'halted';
-    this.detector?.stop();
-    this.beacon?.stop();
+  halt(): void {
+    this.phase = 'halted';
     this.flushTimer?.cancel();
     this.hold.discardAll();
     this.log = undefined;
     this.vmHost.stop();
-    this.cluster.context.declare({ kind: 'halt', host: this.host, reason });
   }
 
-  // ----- re-protection -------------------------------------------------------------------------
+  // ----- re-protection (the core's calls) ------------------------------------------------------
 
   /**
-   * Brings up a new backup on `spare`: pause, copy the whole machine (the pause is its copy time),
-   * resume, ship the copy over the replication link, and log from the snapshot's count on. Outputs
-   * from then on wait for the new backup's acks, as the output rule requires.
+   * Brings up a new backup on the core's spare: pause, copy the whole machine (the pause is its
+   * copy time), resume, ship the copy over the replication link, and log from the snapshot's count
+   * on. Outputs from then on wait for the new backup's acks, as the output rule requires.
    */
-  reprotect(spare: string): void {
-    if (this.mode !== 'alone') throw new Error(`re-protection from mode ${this.mode}`);
-    const { context, options, figures } = this.cluster;
-    this.mode = 'reprotecting';
-    this.epoch = this.cluster.newEpoch();
-    this.backupHost = spare;
+  bringUp(spare: string): void {
+    if (this.phase !== 'alone') throw new Error(`re-protection from phase ${this.phase}`);
+    const { options, figures } = this.cluster;
+    const pairing = this.port.lifecycle.pairing;
+    this.phase = 'reprotecting';
     this.snapshotSent = false;
-    this.reprotectStartNs = context.sim.nowNs;
-    context.declare({ kind: 'reprotect-start', host: spare });
-    let message: Uint8Array | undefined;
+    this.snapshotMessage = undefined;
+    this.reprotectStartNs = this.port.nowNs;
     const taken = (snapshot: MachineSnapshot, pauseNs: TimeNs) => {
       this.reprotectPauseNs = pauseNs;
       this.log = new PrimaryLog(options.logBufferBytes);
       this.lastProgressRetired = -1;
       this.backupReceived = 0;
       this.ticks = [];
-      message = encodeSnapshotMessage({ epoch: this.epoch, snapshot, pendingDisk: [...this.outstandingDisk.values()] });
+      const message = encodeSnapshotMessage({ pairing, snapshot, pendingDisk: [...this.outstandingDisk.values()] });
       figures.snapshotBytes += message.length;
+      this.snapshotMessage = message;
     };
     const resumed = () => {
-      if (this.mode !== 'reprotecting' || this.backupHost !== spare) return;
-      this.snapshotSend = new RetriedSend(context.sim, () => this.sendSnapshot(spare, message!), options.failureTimeoutNs, options.snapshotAttempts, () => this.onReprotectFailed());
-      this.snapshotSend.start();
-      this.startBeacon(spare);
+      if (this.phase === 'reprotecting' && this.port.lifecycle.peer === spare && this.port.lifecycle.pairing === pairing) this.sendSnapshot();
     };
-    pauseAndSnapshot(context.sim, this.vmHost, options.memoryCopyBytesPerSecond, taken, resumed);
+    pauseAndSnapshot(this.port, this.vmHost, options.memoryCopyBytesPerSecond, taken, resumed);
   }
 
-  /**
-   * Heartbeats to the spare while it is brought up, marked not established: they keep a spare that
-   * restored the snapshot waiting (its ack may be lost, the snapshot sent again) without letting it
-   * contest the new epoch's flag (shared/pairing.ts).
-   */
-  private startBeacon(spare: string): void {
-    const { context, options } = this.cluster;
-    const heartbeat = encodeHeartbeat({ epoch: this.epoch, receivedSequence: 0, established: false });
-    this.beacon = new Beacon(context.sim, options.heartbeatNs, () => {
-      if (this.cluster.crashed(this.host) || this.mode !== 'reprotecting' || this.backupHost !== spare) return false;
-      context.network.send(this.host, spare, CHANNEL_HEARTBEAT, heartbeat);
-      return true;
-    });
-    this.beacon.start();
+  /** The snapshot was not acknowledged in time: send it again (nothing yet while it is being copied). */
+  resendSnapshot(): void {
+    if (this.phase === 'reprotecting' && this.snapshotSent) this.sendSnapshot();
   }
 
-  private sendSnapshot(spare: string, message: Uint8Array): void {
-    if (this.cluster.crashed(this.host)) return this.snapshotSend?.cancel();
-    this.cluster.context.network.send(this.host, spare, CHANNEL_REPLICATION, message);
+  private sendSnapshot(): void {
+    const spare = this.port.lifecycle.peer;
+    const message = this.snapshotMessage;
+    if (spare === undefined || message === undefined) return;
+    this.port.send(spare, CHANNEL_REPLICATION, message);
     this.snapshotSent = true;
     this.flush();
   }
 
   /**
-   * The new backup restored the snapshot and acknowledged it: protected again (outputs wait on it),
-   * and its heartbeats now say the epoch is established. It is in place once it confirms it heard.
+   * The new backup restored the snapshot and acknowledged it: the log goes to a backup that is up
+   * (outputs wait on it); the core's heartbeats now say the pairing is established, and it counts
+   * the backup in place once the backup confirms it heard so.
    */
   private onNewBackupUp(): void {
-    this.snapshotSend?.acknowledged();
-    this.beacon?.stop();
-    this.mode = 'protected';
-    this.awaitingEstablished = true;
-    this.cluster.context.declare({ kind: 'protected', host: this.host });
-    // The next failure is decided on this epoch's own flag, which nobody has set yet (see
-    // VmftCluster.flagOf: re-arming the previous flag would let the previous loser win it).
-    this.startDetector();
+    this.phase = 'protected';
+    this.snapshotMessage = undefined;
+    this.port.tell({ kind: 'first-state-acknowledged', pauseNs: this.reprotectPauseNs });
   }
 
-  /**
-   * The new backup heard that the epoch is established: were this primary to crash now, it would
-   * take over instead of halting, so re-protection is done (shared/pairing.ts).
-   */
-  private onNewBackupInPlace(): void {
-    const { context, figures } = this.cluster;
-    this.awaitingEstablished = false;
-    figures.reprotectNs.add(context.sim.nowNs - this.reprotectStartNs);
+  /** The new backup heard that its pairing is established: re-protection is done. */
+  reprotected(): void {
+    const { figures } = this.cluster;
+    figures.reprotectNs.add(this.port.nowNs - this.reprotectStartNs);
     figures.reprotectPauseNs.add(this.reprotectPauseNs);
-    context.declare({ kind: 'reprotect-done', host: this.backupHost!, pauseNs: this.reprotectPauseNs });
-  }
-
-  /**
-   * The spare never acknowledged the snapshot. Whatever it restored, it never heard that the epoch
-   * is established (only a protected primary says so), so it cannot contest the epoch's flag and
-   * will abandon its copy: the primary keeps the authority it won and goes on alone (and tries the
-   * next spare), with no test-and-set a storage fault could make it lose.
-   */
-  private onReprotectFailed(): void {
-    if (this.mode !== 'reprotecting') return;
-    this.cluster.context.declare({ kind: 'reprotect-failed', host: this.backupHost! });
-    this.goOnAlone();
   }
 }
