@@ -10,7 +10,6 @@ export type { ParameterSpec, ParameterValues } from '../harness/params.ts';
 export { booleanParameter, integerParameter, stringParameter } from '../harness/params.ts';
 export { ConfigError } from '../harness/errors.ts';
 export { ByteReader, ByteWriter } from '../harness/net/codec.ts';
-export * from './shared/failure-detector.ts';
 export * from './shared/go-live.ts';
 export * from './shared/output-hold.ts';
 export * from './shared/pairing.ts';

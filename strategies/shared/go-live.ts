@@ -2,10 +2,10 @@
  * Going live, as the lecture's VMware FT case study does it: a replica that suspects its peer asks
  * the shared storage's atomic test-and-set, and takes over only if it returns true. If both
  * replicas lose each other but reach the storage, the storage breaks the tie; if one cannot reach
- * it, that one cannot go live. Also here: taking over the service address (a gratuitous ARP). Each
- * primary-backup pairing decides on a flag of its own (shared/pairing.ts) rather than re-arming one.
+ * it, that one cannot go live. Each primary-backup pairing decides on a flag of its own
+ * (shared/pairing.ts) rather than re-arming one. The replication core's driver asks it
+ * (strategies/core/driver.ts); the lifecycle decides what the answer means.
  */
-import type { Network } from '../../harness/net/network.ts';
 import type { StorageClient } from '../../harness/storage/client.ts';
 
 /** How a go-live attempt through test-and-set ended. */
@@ -32,38 +32,4 @@ export function testAndSetWithRetry(client: Pick<StorageClient, 'testAndSet'>, f
     });
   };
   attempt(1);
-}
-
-/** What a replica does with the answer of its go-live test-and-set. */
-export interface TestAndSetDecision {
-  /** False once the answer no longer matters (the replica crashed, or already moved on). */
-  stillDeciding(): boolean;
-  /** The flag is ours: go live, or go on alone. */
-  won(): void;
-  /** Another replica holds the flag, or the storage cannot be reached: halt, for `reason`. */
-  lost(reason: string): void;
-  /** Test-and-set requests it took (for the strategy's figures). */
-  countAttempts(attempts: number): void;
-}
-
-/**
- * Asks test-and-set whether this replica may go live ("the primary (or backup) only takes over if
- * test-and-set returns true") and hands the answer to `decision`; anything but a win is a halt.
- */
-export function decideByTestAndSet(client: StorageClient, flag: string, maxAttempts: number, decision: TestAndSetDecision): void {
-  testAndSetWithRetry(client, flag, maxAttempts, (outcome) => {
-    decision.countAttempts(outcome.attempts);
-    if (!decision.stillDeciding()) return;
-    if (outcome.state === 'won') decision.won();
-    else decision.lost(outcome.state === 'lost' ? 'lost test-and-set' : `storage unreachable: ${outcome.reason}`);
-  });
-}
-
-/**
- * Takes over the service address for `host`, as a gratuitous ARP does: clients' requests reach it
- * from now on. Only a host that won test-and-set (or the initial primary) may call this.
- */
-export function takeOverService(network: Network, service: string, host: string): void {
-  const claim = network.claimService(service, host);
-  if (claim.host !== host) throw new Error(`service ${service} claimed for ${claim.host}, expected ${host}`);
 }

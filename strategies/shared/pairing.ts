@@ -11,8 +11,8 @@
  * established (a primary heartbeat marked `established`) must never ask the flag: if it suspects
  * the primary before, it abandons the half-built copy and halts. Otherwise a lost acknowledgment
  * would let it win the untouched flag and go live while the primary still serves. The primary, for
- * its part, heartbeats the spare from the start of re-protection (`Beacon`), so that a slow or
- * retried snapshot does not make the spare give up.
+ * its part, heartbeats the spare from the start of re-protection (the core's lifecycle does), so
+ * that a slow or retried snapshot does not make the spare give up.
  *
  * The new backup is in place (the primary declares `reprotect-done`) only once the primary knows
  * the backup heard it: the backup's heartbeats say what it has heard (`established`), and it sends
@@ -25,9 +25,6 @@
 import { ConfigError } from '../../harness/errors.ts';
 import { ByteReader, ByteWriter, DecodeError } from '../../harness/net/codec.ts';
 import type { ParameterSpec } from '../../harness/params.ts';
-import type { Timer } from '../../harness/sim/simulation.ts';
-import type { TimeNs } from '../../harness/sim/types.ts';
-import type { StrategyClock } from '../types.ts';
 
 /** The test-and-set flag of pairing `pairing`: the service's own flag for the first, then one each. */
 export function pairingFlag(serviceFlag: string, pairing: number): string {
@@ -59,39 +56,6 @@ export function decodePairingHeartbeat(bytes: Uint8Array): PairingHeartbeat {
   const heartbeat = { pairing: reader.u32(), established: reader.bool() };
   reader.end();
   return heartbeat;
-}
-
-/**
- * Heartbeats without suspicion: what a primary sends a spare it is bringing up. Whether the spare
- * answers is decided by the bounded snapshot retries (reprotect.ts), not by a failure timeout,
- * which a large snapshot on a slow link could outlast.
- */
-export class Beacon {
-  private timer: Timer | undefined;
-
-  constructor(
-    private readonly sim: StrategyClock,
-    private readonly intervalNs: TimeNs,
-    /** Sends one heartbeat; returns false once there is nobody to send for (a crashed host). */
-    private readonly send: () => boolean,
-  ) {
-    if (!Number.isSafeInteger(intervalNs) || intervalNs <= 0) throw new RangeError(`beacon interval ${intervalNs} ns must be an integer > 0`);
-  }
-
-  start(): void {
-    this.stop();
-    this.beat();
-  }
-
-  stop(): void {
-    this.timer?.cancel();
-    this.timer = undefined;
-  }
-
-  private beat(): void {
-    if (!this.send()) return this.stop();
-    this.timer = this.sim.timer(this.intervalNs, () => this.beat());
-  }
 }
 
 /** The heartbeat interval parameter; `role` says what else the strategy does on each tick. */

@@ -5,7 +5,6 @@
  * snapshot's bytes at a memory-copy rate, so it shows in client latency like a real one would.
  */
 import type { VmHost } from '../../harness/host/vm-host.ts';
-import type { Timer } from '../../harness/sim/simulation.ts';
 import type { StrategyClock } from '../types.ts';
 import type { TimeNs } from '../../harness/sim/types.ts';
 import type { MachineSnapshot } from '../../harness/vm/types.ts';
@@ -36,51 +35,4 @@ export function pauseAndSnapshot(sim: Pick<StrategyClock, 'nowNs'> & { timer(del
     vmHost.resume();
     resumed();
   });
-}
-
-/**
- * Sends a message until it is acknowledged, at most `maxAttempts` times, `retryNs` apart: the
- * snapshot of a new backup must arrive even over a lossy link, and the attempts are bounded.
- */
-export class RetriedSend {
-  private attempts = 0;
-  private timer: Timer | undefined;
-  private finished = false;
-
-  constructor(
-    private readonly sim: StrategyClock,
-    private readonly send: () => void,
-    private readonly retryNs: TimeNs,
-    private readonly maxAttempts: number,
-    private readonly onGiveUp: () => void,
-  ) {
-    if (!Number.isSafeInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`attempts ${maxAttempts} must be an integer >= 1`);
-    if (!Number.isSafeInteger(retryNs) || retryNs <= 0) throw new RangeError(`retry interval ${retryNs} ns must be an integer > 0`);
-  }
-
-  start(): void {
-    this.attempt();
-  }
-
-  /** The receiver acknowledged: stop resending. */
-  acknowledged(): void {
-    this.finished = true;
-    this.timer?.cancel();
-  }
-
-  /** Stops resending without an acknowledgement (the sender itself gave up or halted). */
-  cancel(): void {
-    this.acknowledged();
-  }
-
-  private attempt(): void {
-    if (this.finished) return;
-    if (this.attempts >= this.maxAttempts) {
-      this.finished = true;
-      return this.onGiveUp();
-    }
-    this.attempts++;
-    this.send();
-    this.timer = this.sim.timer(this.retryNs, () => this.attempt());
-  }
 }
