@@ -154,7 +154,7 @@ export class PrimaryRole implements PrimaryOutputSink {
   private leave(output: MachineOutput): void {
     const { figures } = this.cluster;
     if (output.kind === 'frame') figures.repliesReleased++;
-    figures.outputDelayNs.add(Math.max(0, this.port.nowNs - output.timeNs));
+    figures.countOutputDelay(output, this.port.nowNs);
     this.vmHost.release(output);
   }
 
