@@ -19,4 +19,5 @@ export * from './shared/stats.ts';
 export type * from './core/types.ts';
 export * from './core/lifecycle.ts';
 export * from './core/driver.ts';
+export * from './core/role-switching.ts';
 export * from './core/sync-network.ts';

@@ -8,37 +8,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UnsupportedCombination } from '../../harness/errors.ts';
-import { hostEnvironment } from '../../harness/cli/files.ts';
-import { runExperiment } from '../../harness/runner/experiment.ts';
-import { type RunReport, violations } from '../../harness/runner/types.ts';
+import type { RunReport } from '../../harness/runner/types.ts';
 import { findStrategy } from '../registry.ts';
+import { BUSY_CLIENTS, assertAllPass, describeRun, runStrategy } from '../shared/end-to-end.ts';
 
-/** Busy clients for a second of virtual time: faults at 100 ms (and 400 ms, heal at 600 ms) strike mid-run. */
-const busy = { 'think-time-us': '1000', operations: '800', 'duration-ms': '1000' };
-
-function run(strategy: string, workload: string, scenario: string, seed: number, settings: Record<string, string> = busy): RunReport {
-  return runExperiment({ strategy, workload, scenario, seed, settings }, hostEnvironment);
-}
-
-function describe(report: RunReport): string {
-  return `${report.strategy}/${report.workload}/${report.scenario} seed ${report.seed}: verdicts ${JSON.stringify(report.verdicts)}, events ${report.events.map((event) => `${event.kind}@${'host' in event ? event.host : ''}`).join(' ')}`;
-}
-
-function assertAllPass(report: RunReport): void {
-  assert.deepEqual(violations(report.verdicts), [], describe(report));
-  assert.equal(report.verdicts.linearizable.state, 'pass', describe(report));
-  assert.equal(report.verdicts.splitBrain.state, 'pass', describe(report));
-  assert.notEqual(report.verdicts.divergence.state, 'fail', describe(report));
-  assert.equal(report.verdicts.outputRule.state, 'pass', describe(report));
-}
+/** A run with busy clients unless told otherwise (faults strike mid-run). */
+const run = (strategy: string, workload: string, scenario: string, seed: number, settings: Readonly<Record<string, string>> = BUSY_CLIENTS): RunReport => runStrategy(strategy, workload, scenario, seed, settings);
 
 for (const workload of ['counter', 'kv']) {
   test(`${workload} without faults: the backup's application state equals the primary's at every compared operation`, () => {
     const report = run('app-rsm', workload, 'none', 1);
     assertAllPass(report);
-    assert.equal(report.verdicts.divergence.state, 'pass', describe(report));
+    assert.equal(report.verdicts.divergence.state, 'pass', describeRun(report));
     assert.ok(report.checked.syncPointsCompared >= 50, `only ${report.checked.syncPointsCompared} sync points compared`);
-    assert.equal(report.opsUnknown, 0, describe(report));
+    assert.equal(report.opsUnknown, 0, describeRun(report));
     const figures = report.strategyFigures;
     assert.equal(figures.operationsApplied, figures.operationsShipped, JSON.stringify(figures));
     assert.equal(figures.replayReadMismatches, 0, JSON.stringify(figures));
@@ -63,10 +46,10 @@ for (const scenario of scenarios) {
   test(`app-rsm passes every checker under ${scenario} (counter and kv, seeds 1-2)`, () => {
     for (const workload of ['counter', 'kv']) {
       for (const seed of [1, 2]) {
-        const report = run('app-rsm', workload, scenario, seed, { ...busy, 'sync-every': '16' });
+        const report = run('app-rsm', workload, scenario, seed, { ...BUSY_CLIENTS, 'sync-every': '16' });
         assertAllPass(report);
-        if (scenario === 'crash-both') assert.equal(report.failover?.recovered, false, describe(report));
-        else if (scenario !== 'lossy-links') assert.equal(report.failover?.recovered, true, describe(report));
+        if (scenario === 'crash-both') assert.equal(report.failover?.recovered, false, describeRun(report));
+        else if (scenario !== 'lossy-links') assert.equal(report.failover?.recovered, true, describeRun(report));
       }
     }
   });
@@ -75,7 +58,7 @@ for (const scenario of scenarios) {
 test('a backup that took over applied every acknowledged operation, went live through test-and-set and runs alone', () => {
   const report = run('app-rsm', 'counter', 'crash-primary-after-reply', 5);
   const kinds = report.events.map((event) => `${event.kind}@${'host' in event ? event.host : ''}`);
-  for (const expected of ['suspect@backup', 'go-live@backup', 'alone@backup']) assert.ok(kinds.includes(expected), describe(report));
+  for (const expected of ['suspect@backup', 'go-live@backup', 'alone@backup']) assert.ok(kinds.includes(expected), describeRun(report));
   assert.equal(report.failover?.recovered, true);
   assert.equal(report.strategyFigures.failovers, 1);
   assertAllPass(report);
@@ -86,16 +69,16 @@ test('app-rsm-reply-before-ack is caught: a client saw a counter value the backu
   assert.equal(mutant.knownBroken?.exposedBy, 'crash-primary-after-reply');
   for (const seed of [1, 2, 3]) {
     const report = run(mutant.name, 'counter', mutant.knownBroken!.exposedBy, seed);
-    assert.equal(report.verdicts.linearizable.state, 'fail', describe(report));
-    assert.equal(report.verdicts.outputRule.state, 'fail', describe(report));
+    assert.equal(report.verdicts.linearizable.state, 'fail', describeRun(report));
+    assert.equal(report.verdicts.outputRule.state, 'fail', describeRun(report));
     assertAllPass(run('app-rsm', 'counter', mutant.knownBroken!.exposedBy, seed));
   }
 });
 
 test('ttl-cache with lazy expiry does not diverge: the time reads of its operations are shipped and replayed', () => {
-  const report = run('app-rsm', 'ttl-cache', 'none', 1, { ...busy, expiry: 'lazy' });
+  const report = run('app-rsm', 'ttl-cache', 'none', 1, { ...BUSY_CLIENTS, expiry: 'lazy' });
   assertAllPass(report);
-  assert.equal(report.verdicts.divergence.state, 'pass', describe(report));
+  assert.equal(report.verdicts.divergence.state, 'pass', describeRun(report));
   assert.ok(report.checked.syncPointsCompared >= 50, `only ${report.checked.syncPointsCompared} sync points compared`);
   assert.ok((report.strategyFigures.readsPerOp ?? 0) >= 1, JSON.stringify(report.strategyFigures));
 });
@@ -104,10 +87,10 @@ test('ttl-cache with eager expiry diverges: timer-driven sweeps are not operatio
   // The sweep interrupt is taken on each replica when its own timer is due (the sweep count and
   // which entries a sweep removed differ): an application-level RSM replays requests, not timer
   // interrupts, and the divergence checker shows the difference in the replicas' state.
-  const report = run('app-rsm', 'ttl-cache', 'none', 1, { ...busy, expiry: 'eager' });
-  assert.equal(report.verdicts.divergence.state, 'fail', describe(report));
-  assert.equal(report.verdicts.linearizable.state, 'pass', describe(report));
-  assert.equal(report.verdicts.outputRule.state, 'pass', describe(report));
+  const report = run('app-rsm', 'ttl-cache', 'none', 1, { ...BUSY_CLIENTS, expiry: 'eager' });
+  assert.equal(report.verdicts.divergence.state, 'fail', describeRun(report));
+  assert.equal(report.verdicts.linearizable.state, 'pass', describeRun(report));
+  assert.equal(report.verdicts.outputRule.state, 'pass', describeRun(report));
 });
 
 test('multiprocessor and disk guests are refused up front', () => {
@@ -123,10 +106,10 @@ test('repeated-failover: the new primary brings its spare up as a new backup, so
   for (const workload of ['counter', 'kv']) {
     const report = run('app-rsm', workload, 'repeated-failover', 1);
     assertAllPass(report);
-    assert.equal(report.verdicts.availability.state, 'pass', describe(report));
-    assert.equal(report.failover?.recovered, true, describe(report));
+    assert.equal(report.verdicts.availability.state, 'pass', describeRun(report));
+    assert.equal(report.failover?.recovered, true, describeRun(report));
     const kinds = report.events.map((event) => `${event.kind}@${'host' in event ? event.host : ''}`);
-    for (const expected of ['reprotect-start@spare-0', 'reprotect-done@spare-0']) assert.ok(kinds.includes(expected), describe(report));
+    for (const expected of ['reprotect-start@spare-0', 'reprotect-done@spare-0']) assert.ok(kinds.includes(expected), describeRun(report));
     assert.equal(report.strategyFigures.reprotections, 1, JSON.stringify(report.strategyFigures));
     assert.ok((report.strategyFigures.firstStateBytes ?? 0) > 0, JSON.stringify(report.strategyFigures));
   }

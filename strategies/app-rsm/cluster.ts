@@ -4,7 +4,8 @@
  * core owns the pairings: heartbeats, failure detection, test-and-set, promotion and bringing a
  * spare up as a new backup; this file only says what app-rsm does at each of those moments.
  */
-import { type HostStream, PairingDriver, pairingSettings, type StreamEnvelope, type StreamPort } from '../core/driver.ts';
+import { PairingDriver, pairingSettings, type StreamEnvelope, type StreamPort } from '../core/driver.ts';
+import { RoleSwitchingStream } from '../core/role-switching.ts';
 import type { StreamCall } from '../core/types.ts';
 import type { StrategyContext } from '../types.ts';
 import { BackupRole } from './backup-role.ts';
@@ -70,63 +71,34 @@ function decodeMessage(channel: string, bytes: Uint8Array): StreamEnvelope<AppRs
 }
 
 /** One host's stream: whichever role the host plays now. */
-class AppRsmHost implements HostStream<AppRsmMessage> {
-  private primary: PrimaryRole | undefined;
-  private backup: BackupRole | undefined;
-
+class AppRsmHost extends RoleSwitchingStream<AppRsmMessage, PrimaryRole, BackupRole> {
   constructor(
     private readonly cluster: AppRsmCluster,
-    private readonly port: StreamPort,
-  ) {}
-
-  boot(role: 'primary' | 'backup'): void {
-    if (role === 'primary') this.primary = PrimaryRole.boot(this.cluster, this.port);
-    else this.backup = BackupRole.boot(this.cluster, this.port);
+    port: StreamPort,
+  ) {
+    super(port);
   }
 
-  /** The initial primary's guest and its ticks start once its lifecycle watches the backup. */
-  started(): void {
-    this.primary?.start();
+  protected override bootPrimary(): PrimaryRole {
+    return PrimaryRole.boot(this.cluster, this.port);
   }
 
-  call(call: StreamCall, delivery: { readonly from: string; readonly message: AppRsmMessage } | undefined): void {
-    switch (call.kind) {
-      case 'deliver':
-        return this.deliver(delivery!.message);
-      case 'adopt':
-        if (delivery?.message.kind !== 'first-state') throw new Error(`${this.port.host}: adopted pairing ${call.pairing} without a first state`);
-        this.backup = BackupRole.adopt(this.cluster, this.port, delivery.message.state);
-        return;
-      case 'prepare-go-live':
-        return this.backup!.prepareGoLive();
-      case 'promote': {
-        const backup = this.backup!;
-        backup.promoted();
-        this.backup = undefined;
-        this.primary = PrimaryRole.promote(this.cluster, this.port, backup.vmHost, backup.live);
-        this.cluster.figures.failovers++;
-        return;
-      }
-      case 'backup-suspected':
-        // Operations go on being shipped while test-and-set decides: the backup may be alive.
-        return;
-      case 'go-alone':
-        return this.primary!.goAlone();
-      case 'bring-up':
-        return this.primary!.bringUp();
-      case 'resend-first-state':
-        return this.primary!.resendFirstState();
-      case 'reprotected':
-        // Re-protection is done: app-rsm keeps no figure of it.
-        return;
-      case 'halt':
-        this.primary?.halt();
-        this.backup?.halt();
-        return;
-    }
+  protected override bootBackup(): BackupRole {
+    return BackupRole.boot(this.cluster, this.port);
   }
 
-  private deliver(message: AppRsmMessage): void {
+  protected override adopt(call: Extract<StreamCall, { kind: 'adopt' }>, firstState: AppRsmMessage): BackupRole {
+    if (firstState.kind !== 'first-state') throw new Error(`${this.port.host}: adopted pairing ${call.pairing} without a first state`);
+    return BackupRole.adopt(this.cluster, this.port, firstState.state);
+  }
+
+  protected override promote(backup: BackupRole): PrimaryRole {
+    const primary = PrimaryRole.promote(this.cluster, this.port, backup.vmHost, backup.live);
+    this.cluster.figures.failovers++;
+    return primary;
+  }
+
+  protected override deliver(message: AppRsmMessage): void {
     if (message.kind === 'ack') return this.primary?.onAck(message.ack);
     if (message.kind === 'operations') return this.backup?.onBatch(message.batch);
     this.backup?.onFirstState(message.state);

@@ -204,7 +204,7 @@ export class PrimaryRole implements PrimarySink {
   }
 
   private leave(output: MachineOutput): void {
-    this.cluster.figures.outputDelayNs.add(Math.max(0, this.port.nowNs - output.timeNs));
+    this.cluster.figures.countOutputDelay(output, this.port.nowNs);
     this.vmHost.release(output);
   }
 

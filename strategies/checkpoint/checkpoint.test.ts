@@ -6,45 +6,28 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hostEnvironment } from '../../harness/cli/files.ts';
-import { runExperiment } from '../../harness/runner/experiment.ts';
-import { type RunReport, violations } from '../../harness/runner/types.ts';
+import type { RunReport } from '../../harness/runner/types.ts';
 import { findStrategy } from '../registry.ts';
+import { BUSY_CLIENTS, assertAllPass, describeRun, runStrategy } from '../shared/end-to-end.ts';
 
-/** Busy clients for a second of virtual time: faults at 100 ms (and 400 ms, heal at 600 ms) strike mid-run. */
-const busy = { 'think-time-us': '1000', operations: '800', 'duration-ms': '1000' };
-
-function run(strategy: string, workload: string, scenario: string, seed: number, settings: Record<string, string> = busy): RunReport {
-  return runExperiment({ strategy, workload, scenario, seed, settings }, hostEnvironment);
-}
-
-function describe(report: RunReport): string {
-  return `${report.strategy}/${report.workload}/${report.scenario} seed ${report.seed}: verdicts ${JSON.stringify(report.verdicts)}, events ${report.events.map((event) => `${event.kind}@${'host' in event ? event.host : ''}`).join(' ')}`;
-}
-
-function assertAllPass(report: RunReport): void {
-  assert.deepEqual(violations(report.verdicts), [], describe(report));
-  assert.equal(report.verdicts.linearizable.state, 'pass', describe(report));
-  assert.equal(report.verdicts.splitBrain.state, 'pass', describe(report));
-  assert.notEqual(report.verdicts.divergence.state, 'fail', describe(report));
-  assert.equal(report.verdicts.outputRule.state, 'pass', describe(report));
-}
+/** A run with busy clients unless told otherwise (faults strike mid-run). */
+const run = (strategy: string, workload: string, scenario: string, seed: number, settings: Readonly<Record<string, string>> = BUSY_CLIENTS): RunReport => runStrategy(strategy, workload, scenario, seed, settings);
 
 // file-append holds each of its two disk writes and its reply for an epoch: give clients time.
 const workloadsWithoutFaults = [
-  ['counter', busy],
-  ['kv', busy],
-  ['file-append', { ...busy, clients: '2', 'timeout-ms': '200' }],
-  ['smp-kv', busy],
+  ['counter', BUSY_CLIENTS],
+  ['kv', BUSY_CLIENTS],
+  ['file-append', { ...BUSY_CLIENTS, clients: '2', 'timeout-ms': '200' }],
+  ['smp-kv', BUSY_CLIENTS],
 ] as const;
 
 for (const [workload, settings] of workloadsWithoutFaults) {
   test(`${workload} without faults: the backup equals the primary at every checkpoint, and outputs wait about an epoch`, () => {
     const report = run('checkpoint', workload, 'none', 1, settings);
     assertAllPass(report);
-    assert.equal(report.verdicts.divergence.state, 'pass', describe(report));
+    assert.equal(report.verdicts.divergence.state, 'pass', describeRun(report));
     assert.ok(report.checked.syncPointsCompared >= 20, `only ${report.checked.syncPointsCompared} sync points compared`);
-    assert.ok(report.opsCompleted > 0, describe(report));
+    assert.ok(report.opsCompleted > 0, describeRun(report));
     const figures = report.strategyFigures;
     // The default epoch is 25 ms: an output produced at a random moment of it waits for its end.
     assert.ok((figures.outputDelayNsP50 ?? 0) >= 12_000_000, `output delay p50 ${figures.outputDelayNsP50} ns`);
@@ -60,7 +43,7 @@ for (const scenario of scenarios) {
       for (const seed of [1, 2]) {
         const report = run('checkpoint', workload, scenario, seed);
         assertAllPass(report);
-        if (scenario === 'crash-both') assert.equal(report.failover?.recovered, false, describe(report));
+        if (scenario === 'crash-both') assert.equal(report.failover?.recovered, false, describeRun(report));
       }
     }
   });
@@ -69,7 +52,7 @@ for (const scenario of scenarios) {
 test('a backup that took over resumes from the last acknowledged checkpoint and is re-protected on a spare', () => {
   const report = run('checkpoint', 'counter', 'crash-primary-after-reply', 5);
   const kinds = report.events.map((event) => `${event.kind}@${'host' in event ? event.host : ''}`);
-  for (const expected of ['suspect@backup', 'go-live@backup', 'alone@backup', 'reprotect-done@spare-0', 'protected@backup']) assert.ok(kinds.includes(expected), describe(report));
+  for (const expected of ['suspect@backup', 'go-live@backup', 'alone@backup', 'reprotect-done@spare-0', 'protected@backup']) assert.ok(kinds.includes(expected), describeRun(report));
   assert.equal(report.failover?.recovered, true);
   assert.equal(report.strategyFigures.failovers, 1);
   assert.ok((report.strategyFigures.reprotectPauseNsMax ?? 0) > 0);
@@ -79,7 +62,7 @@ test('a backup that took over resumes from the last acknowledged checkpoint and 
 test('smp-kv (two harts) fails over under crash-primary: state transfer copes with a multiprocessor guest', () => {
   const report = run('checkpoint', 'smp-kv', 'crash-primary', 1);
   assertAllPass(report);
-  assert.equal(report.failover?.recovered, true, describe(report));
+  assert.equal(report.failover?.recovered, true, describeRun(report));
 });
 
 test('checkpoint-no-output-buffering is caught: a client saw a reply the backup never had a checkpoint of', () => {
@@ -87,8 +70,8 @@ test('checkpoint-no-output-buffering is caught: a client saw a reply the backup 
   assert.equal(mutant.knownBroken?.exposedBy, 'crash-primary-after-reply');
   for (const seed of [1, 2]) {
     const report = run(mutant.name, 'counter', mutant.knownBroken!.exposedBy, seed);
-    assert.equal(report.verdicts.linearizable.state, 'fail', describe(report));
-    assert.equal(report.verdicts.outputRule.state, 'fail', describe(report));
+    assert.equal(report.verdicts.linearizable.state, 'fail', describeRun(report));
+    assert.equal(report.verdicts.outputRule.state, 'fail', describeRun(report));
     assertAllPass(run('checkpoint', 'counter', mutant.knownBroken!.exposedBy, seed));
   }
 });

@@ -4,8 +4,8 @@
  * core owns the pairings: heartbeats, failure detection, test-and-set, promotion and bringing a
  * spare up as a new backup; this file only says what checkpointing does at each of those moments.
  */
-import { type HostStream, PairingDriver, pairingSettings, type StreamEnvelope, type StreamPort } from '../core/driver.ts';
-import type { StreamCall } from '../core/types.ts';
+import { PairingDriver, pairingSettings, type StreamEnvelope, type StreamPort } from '../core/driver.ts';
+import { RoleSwitchingStream } from '../core/role-switching.ts';
 import type { StrategyContext } from '../types.ts';
 import { BackupRole } from './backup-role.ts';
 import { CheckpointFigures } from './figures.ts';
@@ -60,61 +60,39 @@ function decodeMessage(channel: string, bytes: Uint8Array): StreamEnvelope<Check
   return { pairing: checkpoint.pairing, firstState: checkpoint.sequence === 1, message: { kind: 'checkpoint', checkpoint } };
 }
 
-/** One host's stream: whichever role the host plays now. */
-class CheckpointHost implements HostStream<CheckpointStreamMessage> {
-  private primary: PrimaryRole | undefined;
-  private backup: BackupRole | undefined;
-
+/**
+ * One host's stream: whichever role the host plays now. A backup has nothing to finish before it
+ * goes live: the last applied checkpoint is all there is to go live from.
+ */
+class CheckpointHost extends RoleSwitchingStream<CheckpointStreamMessage, PrimaryRole, BackupRole> {
   constructor(
     private readonly cluster: CheckpointCluster,
-    private readonly port: StreamPort,
-  ) {}
-
-  boot(role: 'primary' | 'backup'): void {
-    if (role === 'primary') this.primary = PrimaryRole.boot(this.cluster, this.port);
-    else this.backup = new BackupRole(this.cluster, this.port);
+    port: StreamPort,
+  ) {
+    super(port);
   }
 
-  /** The initial primary's guest and its first epoch start once its lifecycle watches the backup. */
-  started(): void {
-    this.primary?.start();
+  protected override bootPrimary(): PrimaryRole {
+    return PrimaryRole.boot(this.cluster, this.port);
   }
 
-  call(call: StreamCall, delivery: { readonly from: string; readonly message: CheckpointStreamMessage } | undefined): void {
-    switch (call.kind) {
-      case 'deliver':
-        return this.deliver(delivery!.message);
-      case 'adopt':
-        this.backup = new BackupRole(this.cluster, this.port);
-        return;
-      case 'prepare-go-live':
-        // The last applied checkpoint is all there is to go live from: nothing to finish first.
-        return this.port.tell({ kind: 'go-live-ready' });
-      case 'promote': {
-        const backup = this.backup!;
-        this.backup = undefined;
-        this.primary = PrimaryRole.promote(this.cluster, this.port, backup);
-        this.cluster.figures.failovers++;
-        return;
-      }
-      case 'backup-suspected':
-        return this.primary!.backupSuspected();
-      case 'go-alone':
-        return this.primary!.goAlone();
-      case 'bring-up':
-        return this.primary!.bringUp();
-      case 'resend-first-state':
-        return this.primary!.resendFirstCheckpoint();
-      case 'reprotected':
-        return this.primary!.reprotected();
-      case 'halt':
-        this.primary?.halt();
-        this.backup?.halt();
-        return;
-    }
+  /** Machine-less until the first checkpoint arrives. */
+  protected override bootBackup(): BackupRole {
+    return new BackupRole(this.cluster, this.port);
   }
 
-  private deliver(message: CheckpointStreamMessage): void {
+  /** Machine-less too: the first checkpoint, delivered next, is the whole machine. */
+  protected override adopt(): BackupRole {
+    return new BackupRole(this.cluster, this.port);
+  }
+
+  protected override promote(backup: BackupRole): PrimaryRole {
+    const primary = PrimaryRole.promote(this.cluster, this.port, backup);
+    this.cluster.figures.failovers++;
+    return primary;
+  }
+
+  protected override deliver(message: CheckpointStreamMessage): void {
     if (message.kind === 'ack') return this.primary?.onAck(message.ack);
     this.backup?.onCheckpoint(message.checkpoint);
   }

@@ -3,10 +3,11 @@
  * independently): checkpoint volume, dirty pages, the primary's pauses and stalls, the output delay
  * that output buffering adds, failovers, re-protection and the sync points compared.
  */
-import { RunningStat, SampleSet } from '../shared/stats.ts';
+import { ReplicationFigures, mbitPerSecond, perSecond, ratio, roundOrNull } from '../shared/figures.ts';
+import { RunningStat } from '../shared/stats.ts';
 import type { CheckpointPause } from './cost-model.ts';
 
-export class CheckpointFigures {
+export class CheckpointFigures extends ReplicationFigures {
   checkpoints = 0;
   checkpointBytes = 0;
   retransmittedCheckpoints = 0;
@@ -23,16 +24,10 @@ export class CheckpointFigures {
   stalledEpochs = 0;
   /** From sending a checkpoint to its ack (transfer of the checkpoint, restore, ack). */
   readonly ackDelayNs = new RunningStat();
-  readonly outputDelayNs = new SampleSet();
   /** Replies (client frames) released by a primary: the operations the checkpoint bytes paid for. */
   repliesReleased = 0;
-  syncPointsDeclared = 0;
-  /** Sync points a backup declared: each matches one its primary declared, so each is compared. */
-  syncPointsCompared = 0;
   readonly reprotectNs = new RunningStat();
   readonly reprotectPauseNs = new RunningStat();
-  failovers = 0;
-  testAndSetAttempts = 0;
   reissuedDiskRequests = 0;
 
   addPause(pause: CheckpointPause): void {
@@ -47,11 +42,11 @@ export class CheckpointFigures {
   report(seconds: number): Record<string, number | null> {
     return {
       checkpoints: this.checkpoints,
-      checkpointsPerSec: seconds > 0 ? round(this.checkpoints / seconds) : null,
+      checkpointsPerSec: perSecond(this.checkpoints, seconds),
       checkpointBytes: this.checkpointBytes,
-      checkpointBytesPerSec: seconds > 0 ? round(this.checkpointBytes / seconds) : null,
-      checkpointMbitPerSec: seconds > 0 ? round((this.checkpointBytes * 8) / seconds / 1e6) : null,
-      checkpointBytesPerReply: this.repliesReleased > 0 ? round(this.checkpointBytes / this.repliesReleased) : null,
+      checkpointBytesPerSec: perSecond(this.checkpointBytes, seconds),
+      checkpointMbitPerSec: mbitPerSecond(this.checkpointBytes, seconds),
+      checkpointBytesPerReply: ratio(this.checkpointBytes, this.repliesReleased),
       retransmittedCheckpoints: this.retransmittedCheckpoints,
       dirtyPagesPerCheckpointMean: roundOrNull(this.dirtyPages.mean),
       dirtyPagesPerCheckpointMax: this.dirtyPages.max,
@@ -61,30 +56,17 @@ export class CheckpointFigures {
       suspendResumeNsTotal: this.suspendResumeNsTotal,
       copyNsTotal: this.copyNsTotal,
       dirtyTrackingNsTotal: this.dirtyTrackingNsTotal,
-      pauseFraction: seconds > 0 ? round(this.pauseNsTotal / (seconds * 1e9)) : null,
+      pauseFraction: ratio(this.pauseNsTotal, seconds * 1e9),
       primaryStallNs: this.stallNs,
       stalledEpochs: this.stalledEpochs,
       ackDelayNsMean: roundOrNull(this.ackDelayNs.mean),
       ackDelayNsMax: this.ackDelayNs.max,
-      outputDelayNsP50: this.outputDelayNs.percentile(0.5),
-      outputDelayNsP99: this.outputDelayNs.percentile(0.99),
-      outputDelayNsMax: this.outputDelayNs.max,
-      syncPointsDeclared: this.syncPointsDeclared,
-      syncPointsCompared: this.syncPointsCompared,
-      failovers: this.failovers,
-      testAndSetAttempts: this.testAndSetAttempts,
+      ...this.outputDelayFigures(),
+      ...this.pairingFigures(),
       reissuedDiskRequests: this.reissuedDiskRequests,
       reprotections: this.reprotectNs.count,
       reprotectNsMean: roundOrNull(this.reprotectNs.mean),
       reprotectPauseNsMax: this.reprotectPauseNs.max,
     };
   }
-}
-
-function round(value: number): number {
-  return Number(value.toFixed(3));
-}
-
-function roundOrNull(value: number | null): number | null {
-  return value === null ? null : round(value);
 }

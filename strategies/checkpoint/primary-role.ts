@@ -154,7 +154,7 @@ export class PrimaryRole implements PrimaryOutputSink {
   private leave(output: MachineOutput): void {
     const { figures } = this.cluster;
     if (output.kind === 'frame') figures.repliesReleased++;
-    figures.outputDelayNs.add(Math.max(0, this.port.nowNs - output.timeNs));
+    figures.countOutputDelay(output, this.port.nowNs);
     this.vmHost.release(output);
   }
 
@@ -359,7 +359,7 @@ export class PrimaryRole implements PrimaryOutputSink {
    * The first checkpoint was not acknowledged in time: send it again. While its pages are still
    * being copied there is nothing to send yet (it leaves when the copy ends).
    */
-  resendFirstCheckpoint(): void {
+  resendFirstState(): void {
     const checkpoint = this.inFlight;
     if (this.phase !== 'reprotecting' || checkpoint?.sequence !== 1 || checkpoint.sentAtNs === undefined) return;
     this.transmit(checkpoint);

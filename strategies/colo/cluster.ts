@@ -5,8 +5,8 @@
  * promotion. There is one pairing and no re-protection (no spares): after a failover the new
  * primary runs alone.
  */
-import { type HostStream, PairingDriver, pairingSettings, type StreamEnvelope, type StreamPort } from '../core/driver.ts';
-import type { StreamCall } from '../core/types.ts';
+import { PairingDriver, pairingSettings, type StreamEnvelope, type StreamPort } from '../core/driver.ts';
+import { RoleSwitchingStream } from '../core/role-switching.ts';
 import type { StrategyContext } from '../types.ts';
 import { BackupRole } from './backup-role.ts';
 import { ColoFigures } from './figures.ts';
@@ -54,59 +54,30 @@ export class ColoCluster {
   }
 }
 
-/** One host's stream: whichever role the host plays now. */
-class ColoHost implements HostStream<ColoMessage> {
-  private primary: PrimaryRole | undefined;
-  private backup: BackupRole | undefined;
-
+/** One host's stream: whichever role the host plays now (colo has no spares: it never adopts a pairing). */
+class ColoHost extends RoleSwitchingStream<ColoMessage, PrimaryRole, BackupRole> {
   constructor(
     private readonly cluster: ColoCluster,
-    private readonly port: StreamPort,
-  ) {}
-
-  boot(role: 'primary' | 'backup'): void {
-    if (role === 'primary') this.primary = PrimaryRole.boot(this.cluster, this.port);
-    else this.backup = BackupRole.boot(this.cluster, this.port);
+    port: StreamPort,
+  ) {
+    super(port);
   }
 
-  /** The initial primary's guest and its ticks start once its lifecycle watches the backup. */
-  started(): void {
-    this.primary?.start();
+  protected override bootPrimary(): PrimaryRole {
+    return PrimaryRole.boot(this.cluster, this.port);
   }
 
-  call(call: StreamCall, delivery: { readonly from: string; readonly message: ColoMessage } | undefined): void {
-    switch (call.kind) {
-      case 'deliver':
-        return this.deliver(delivery!.message);
-      case 'prepare-go-live':
-        return this.backup!.prepareGoLive();
-      case 'promote': {
-        const backup = this.backup!;
-        backup.promoted();
-        this.backup = undefined;
-        this.primary = PrimaryRole.promote(this.cluster, this.port, backup.vmHost, backup.live);
-        this.cluster.figures.failovers++;
-        return;
-      }
-      case 'backup-suspected':
-        return this.primary!.backupSuspected();
-      case 'go-alone':
-        return this.primary!.goAlone();
-      case 'reprotected':
-        // Re-protection is done: colo keeps no figure of it.
-        return;
-      case 'halt':
-        this.primary?.halt();
-        this.backup?.halt();
-        return;
-      case 'adopt':
-      case 'bring-up':
-      case 'resend-first-state':
-        throw new Error(`colo has no spares, yet the core asked ${this.port.host} to ${call.kind}`);
-    }
+  protected override bootBackup(): BackupRole {
+    return BackupRole.boot(this.cluster, this.port);
   }
 
-  private deliver(message: ColoMessage): void {
+  protected override promote(backup: BackupRole): PrimaryRole {
+    const primary = PrimaryRole.promote(this.cluster, this.port, backup.vmHost, backup.live);
+    this.cluster.figures.failovers++;
+    return primary;
+  }
+
+  protected override deliver(message: ColoMessage): void {
     switch (message.type) {
       case 'forward':
         return this.backup?.onForward(message);

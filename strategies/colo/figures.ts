@@ -3,9 +3,10 @@
  * output comparisons and their outcome, checkpoints and their bytes and pauses, forwarded client
  * frames, the output delay comparison adds, failovers.
  */
-import { RunningStat, SampleSet } from '../shared/stats.ts';
+import { ReplicationFigures, mbitPerSecond, roundOrNull } from '../shared/figures.ts';
+import { RunningStat } from '../shared/stats.ts';
 
-export class ColoFigures {
+export class ColoFigures extends ReplicationFigures {
   /** Primary outputs the backup compared with its own output of the same index. */
   comparisons = 0;
   mismatches = 0;
@@ -23,11 +24,6 @@ export class ColoFigures {
   forwardBytes = 0;
   /** The primary's output digests sent to the backup for comparison. */
   digestsSent = 0;
-  readonly outputDelayNs = new SampleSet();
-  syncPointsDeclared = 0;
-  syncPointsCompared = 0;
-  failovers = 0;
-  testAndSetAttempts = 0;
 
   report(seconds: number): Record<string, number | null> {
     const shipped = this.checkpointBytes + this.forwardBytes;
@@ -39,24 +35,15 @@ export class ColoFigures {
       checkpoints: this.checkpoints,
       checkpointBytes: this.checkpointBytes,
       retransmittedCheckpoints: this.retransmittedCheckpoints,
-      dirtyPagesMean: this.dirtyPages.mean === null ? null : round(this.dirtyPages.mean),
+      dirtyPagesMean: roundOrNull(this.dirtyPages.mean),
       pauseNsTotal: this.pauseNsTotal,
       framesForwarded: this.framesForwarded,
       forwardBytes: this.forwardBytes,
       digestsSent: this.digestsSent,
       bytesShipped: shipped,
-      replicationMbitPerSec: seconds > 0 ? round((shipped * 8) / seconds / 1e6) : null,
-      outputDelayNsP50: this.outputDelayNs.percentile(0.5),
-      outputDelayNsP99: this.outputDelayNs.percentile(0.99),
-      outputDelayNsMax: this.outputDelayNs.max,
-      syncPointsDeclared: this.syncPointsDeclared,
-      syncPointsCompared: this.syncPointsCompared,
-      failovers: this.failovers,
-      testAndSetAttempts: this.testAndSetAttempts,
+      replicationMbitPerSec: mbitPerSecond(shipped, seconds),
+      ...this.outputDelayFigures(),
+      ...this.pairingFigures(),
     };
   }
-}
-
-function round(value: number): number {
-  return Number(value.toFixed(3));
 }
