@@ -20,6 +20,8 @@ export interface PrimaryStreamRole {
   bringUp?(call: Extract<StreamCall, { kind: 'bring-up' }>): void;
   /** Send the new backup's first state again (absent: the strategy has no spares). */
   resendFirstState?(): void;
+  /** A heartbeat of this host just went out on the regular schedule (absent: nothing rides on it). */
+  heartbeatTick?(): void;
   /** The new backup confirmed it heard its pairing established (absent: no figure of it kept). */
   reprotected?(): void;
   /** Stop for good: held outputs never leave. */
@@ -28,6 +30,8 @@ export interface PrimaryStreamRole {
 
 /** What a backup role does for the core's calls; an optional one that is absent is noted. */
 export interface BackupStreamRole {
+  /** Pairing 0's backup starts, once its lifecycle watches the primary (absent: nothing to start). */
+  start?(): void;
   /**
    * The backup suspects the primary: finish what go-live needs, then `port.tell({ kind:
    * 'go-live-ready' })` (absent: nothing to finish, the core is told at once).
@@ -35,6 +39,8 @@ export interface BackupStreamRole {
   prepareGoLive?(): void;
   /** The backup won: stop what only a backup does, before its machine becomes the primary's (absent: nothing to stop). */
   promoted?(): void;
+  /** A heartbeat of this host just went out on the regular schedule (absent: nothing rides on it). */
+  heartbeatTick?(): void;
   /** Stop for good. */
   halt(): void;
 }
@@ -42,9 +48,10 @@ export interface BackupStreamRole {
 /**
  * A host's stream that switches between a strategy's primary and backup roles. A strategy extends
  * it with how each role is built (`bootPrimary`, `bootBackup`, `adopt`, `promote`) and where a
- * message goes (`deliver`); the rest of the core's calls go to the current role.
+ * message goes (`deliver`); the rest of the core's calls go to the current role. A strategy with a
+ * heartbeat format (`Content`) adds `heartbeatContent` and `heartbeatHeard` (driver.ts).
  */
-export abstract class RoleSwitchingStream<Message, Primary extends PrimaryStreamRole, Backup extends BackupStreamRole> implements HostStream<Message> {
+export abstract class RoleSwitchingStream<Message, Primary extends PrimaryStreamRole, Backup extends BackupStreamRole, Content = undefined> implements HostStream<Message, Content> {
   private primaryRole: Primary | undefined;
   private backupRole: Backup | undefined;
 
@@ -85,6 +92,7 @@ export abstract class RoleSwitchingStream<Message, Primary extends PrimaryStream
 
   started(): void {
     this.primaryRole?.start?.();
+    this.backupRole?.start?.();
   }
 
   call(call: StreamCall, delivery: { readonly from: string; readonly message: Message } | undefined): void {
@@ -125,6 +133,13 @@ export abstract class RoleSwitchingStream<Message, Primary extends PrimaryStream
       }
       case 'reprotected':
         return this.expect(this.primaryRole, call).reprotected?.();
+      case 'heartbeat-tick':
+        this.primaryRole?.heartbeatTick?.();
+        this.backupRole?.heartbeatTick?.();
+        return;
+      case 'heartbeat-heard':
+        // The driver hands a heartbeat's content to `heartbeatHeard`, never to `call`.
+        return;
       case 'halt':
         this.primaryRole?.halt();
         this.backupRole?.halt();

@@ -8,6 +8,7 @@ import type { Machine } from '../../harness/vm/machine.ts';
 import type { DiskRequest, Platform } from '../../harness/vm/types.ts';
 import type { StreamPort } from '../core/driver.ts';
 import { syncPoint } from '../core/lifecycle.ts';
+import type { BackupStreamRole } from '../core/role-switching.ts';
 import { BackupPolicy, type BackupReplayListener } from './backup-policy.ts';
 import type { VmftCluster } from './cluster.ts';
 import { CHANNEL_ACK, type LogBatch, encodeAck } from './messages.ts';
@@ -24,7 +25,7 @@ export interface BackupStart {
 const DRAIN_POLL_NS = 20_000;
 const MAX_DRAIN_POLLS = 500_000;
 
-export class BackupRole implements BackupReplayListener {
+export class BackupRole implements BackupReplayListener, BackupStreamRole {
   readonly vmHost: VmHost;
   policy!: BackupPolicy;
   private readonly replay: ReplayLog;

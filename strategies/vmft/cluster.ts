@@ -5,7 +5,8 @@
  * test-and-set, promotion and bringing a spare up as a new backup; this file only says what
  * deterministic replay does at each of those moments.
  */
-import { type HostStream, PairingDriver, pairingSettings, type StreamEnvelope, type StreamPort } from '../core/driver.ts';
+import { PairingDriver, pairingSettings, type StreamEnvelope, type StreamPort } from '../core/driver.ts';
+import { RoleSwitchingStream } from '../core/role-switching.ts';
 import type { StreamCall } from '../core/types.ts';
 import type { StrategyContext } from '../types.ts';
 import { BackupRole } from './backup-role.ts';
@@ -73,62 +74,48 @@ function decodeMessage(channel: string, bytes: Uint8Array): StreamEnvelope<VmftM
   return { pairing: message.pairing, firstState: message.type === 'snapshot', message };
 }
 
-/** One host's stream: whichever role the host plays now. */
-class VmftHost implements HostStream<VmftMessage, HeartbeatContent> {
-  private primary: PrimaryRole | undefined;
-  private backup: BackupRole | undefined;
-
+/**
+ * One host's stream: whichever role the host plays now. Its heartbeats carry what the backup
+ * received (`HeartbeatContent`), which the primary's retransmission reads.
+ */
+class VmftHost extends RoleSwitchingStream<VmftMessage, PrimaryRole, BackupRole, HeartbeatContent> {
   constructor(
     private readonly cluster: VmftCluster,
-    private readonly port: StreamPort,
-  ) {}
+    port: StreamPort,
+  ) {
+    super(port);
+  }
 
-  boot(role: 'primary' | 'backup'): void {
+  protected override bootPrimary(): PrimaryRole {
+    return PrimaryRole.boot(this.cluster, this.port);
+  }
+
+  /** Booted from the image like the primary; its guest waits for the log. */
+  protected override bootBackup(): BackupRole {
     const { context } = this.cluster;
-    if (role === 'primary') this.primary = PrimaryRole.boot(this.cluster, this.port);
-    else this.backup = new BackupRole(this.cluster, this.port, (platform) => context.bootMachine(platform), { retired: 0, pendingDisk: [], timerCompare: [] });
+    return new BackupRole(this.cluster, this.port, (platform) => context.bootMachine(platform), { retired: 0, pendingDisk: [], timerCompare: [] });
   }
 
-  /** The guests start once their lifecycles watch each other; the backup acknowledges at once. */
-  started(): void {
-    this.primary?.start();
-    this.backup?.start();
+  /** Re-protection, on the spare: restore the primary's machine and follow its log from there. */
+  protected override adopt(call: Extract<StreamCall, { kind: 'adopt' }>, firstState: VmftMessage): BackupRole {
+    if (firstState.type !== 'snapshot') throw new Error(`${this.port.host}: adopted pairing ${call.pairing} from a ${firstState.type} message`);
+    const { context } = this.cluster;
+    const { snapshot } = firstState;
+    const retired = snapshot.harts.reduce((sum, hart) => sum + hart.retired, 0);
+    const timerCompare = snapshot.devices.timerCompare.map(([low, high], hart) => [hart, high * 2 ** 32 + low] as const);
+    return new BackupRole(this.cluster, this.port, (platform) => context.restoreMachine(platform, snapshot), { retired, pendingDisk: firstState.pendingDisk, timerCompare });
   }
 
-  call(call: StreamCall, delivery: { readonly from: string; readonly message: VmftMessage } | undefined): void {
-    switch (call.kind) {
-      case 'deliver':
-        return this.deliver(delivery!.message);
-      case 'adopt':
-        return this.adopt(delivery!.message);
-      case 'heartbeat-tick':
-        return this.primary?.heartbeatTick();
-      case 'prepare-go-live':
-        return this.backup!.prepareGoLive();
-      case 'promote': {
-        const backup = this.backup!;
-        this.backup = undefined;
-        this.primary = PrimaryRole.promote(this.cluster, this.port, backup.vmHost, backup.policy);
-        this.cluster.figures.failovers++;
-        return;
-      }
-      case 'backup-suspected':
-        return this.primary!.backupSuspected();
-      case 'go-alone':
-        return this.primary!.goAlone();
-      case 'bring-up':
-        return this.primary!.bringUp(call.spare);
-      case 'resend-first-state':
-        return this.primary!.resendSnapshot();
-      case 'reprotected':
-        return this.primary!.reprotected();
-      case 'halt':
-        this.primary?.halt();
-        this.backup?.halt();
-        return;
-      case 'heartbeat-heard':
-        return;
-    }
+  /** The backup won: its machine and replay state become the primary's. */
+  protected override promote(backup: BackupRole): PrimaryRole {
+    this.cluster.figures.failovers++;
+    return PrimaryRole.promote(this.cluster, this.port, backup.vmHost, backup.policy);
+  }
+
+  protected override deliver(message: VmftMessage): void {
+    if (message.type === 'ack') return this.primary?.onAck(message);
+    if (message.type === 'log') return this.backup?.onLog(message);
+    this.backup?.onSnapshot();
   }
 
   heartbeatContent(): HeartbeatContent {
@@ -137,21 +124,5 @@ class VmftHost implements HostStream<VmftMessage, HeartbeatContent> {
 
   heartbeatHeard(content: HeartbeatContent): void {
     this.primary?.onBackupHeartbeat(content);
-  }
-
-  private deliver(message: VmftMessage): void {
-    if (message.type === 'ack') return this.primary?.onAck(message);
-    if (message.type === 'log') return this.backup?.onLog(message);
-    this.backup?.onSnapshot();
-  }
-
-  /** Re-protection, on the spare: restore the primary's machine and follow its log from there. */
-  private adopt(message: VmftMessage): void {
-    if (message.type !== 'snapshot') throw new Error(`${this.port.host}: adopted a pairing from a ${message.type} message`);
-    const { context } = this.cluster;
-    const { snapshot } = message;
-    const retired = snapshot.harts.reduce((sum, hart) => sum + hart.retired, 0);
-    const timerCompare = snapshot.devices.timerCompare.map(([low, high], hart) => [hart, high * 2 ** 32 + low] as const);
-    this.backup = new BackupRole(this.cluster, this.port, (platform) => context.restoreMachine(platform, snapshot), { retired, pendingDisk: message.pendingDisk, timerCompare });
   }
 }

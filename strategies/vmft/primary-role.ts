@@ -9,7 +9,9 @@ import type { VmHost } from '../../harness/host/vm-host.ts';
 import type { TimeNs } from '../../harness/sim/types.ts';
 import type { DiskRequest, MachineSnapshot } from '../../harness/vm/types.ts';
 import type { Cancellable, StreamPort } from '../core/driver.ts';
+import type { StreamCall } from '../core/types.ts';
 import { syncPoint } from '../core/lifecycle.ts';
+import type { PrimaryStreamRole } from '../core/role-switching.ts';
 import { OutputHold } from '../shared/output-hold.ts';
 import { pauseAndSnapshot } from '../shared/reprotect.ts';
 import { type BackupPolicy, markedOutput } from './backup-policy.ts';
@@ -43,7 +45,7 @@ type PrimaryPhase =
   /** Lost test-and-set: halted. */
   | 'halted';
 
-export class PrimaryRole implements PrimaryLogSink {
+export class PrimaryRole implements PrimaryLogSink, PrimaryStreamRole {
   vmHost!: VmHost;
   private phase: PrimaryPhase;
   private log: PrimaryLog | undefined;
@@ -170,7 +172,7 @@ export class PrimaryRole implements PrimaryLogSink {
 
   private leave(output: MachineOutput): void {
     if (output.kind === 'frame') this.cluster.figures.repliesReleased++;
-    this.cluster.figures.outputDelayNs.add(Math.max(0, this.port.nowNs - output.timeNs));
+    this.cluster.figures.countOutputDelay(output, this.port.nowNs);
     this.vmHost.release(output);
   }
 
@@ -351,7 +353,8 @@ export class PrimaryRole implements PrimaryLogSink {
    * copy time), resume, ship the copy over the replication link, and log from the snapshot's count
    * on. Outputs from then on wait for the new backup's acks, as the output rule requires.
    */
-  bringUp(spare: string): void {
+  bringUp(call: Extract<StreamCall, { kind: 'bring-up' }>): void {
+    const { spare } = call;
     if (this.phase !== 'alone') throw new Error(`re-protection from phase ${this.phase}`);
     const { options, figures } = this.cluster;
     const pairing = this.port.lifecycle.pairing;
@@ -376,7 +379,7 @@ export class PrimaryRole implements PrimaryLogSink {
   }
 
   /** The snapshot was not acknowledged in time: send it again (nothing yet while it is being copied). */
-  resendSnapshot(): void {
+  resendFirstState(): void {
     if (this.phase === 'reprotecting' && this.snapshotSent) this.sendSnapshot();
   }
 
