@@ -11,9 +11,11 @@ export { booleanParameter, integerParameter, stringParameter } from '../harness/
 export { ConfigError } from '../harness/errors.ts';
 export { ByteReader, ByteWriter } from '../harness/net/codec.ts';
 export * from './shared/failure-detector.ts';
+export * from './shared/figures.ts';
 export * from './shared/go-live.ts';
 export * from './shared/output-hold.ts';
 export * from './shared/pairing.ts';
+export * from './shared/policies.ts';
 export * from './shared/reprotect.ts';
 export * from './shared/snapshot-codec.ts';
 export * from './shared/stats.ts';
