@@ -17,6 +17,7 @@ export * from './shared/output-hold.ts';
 export * from './shared/pairing.ts';
 export * from './shared/policies.ts';
 export * from './shared/reprotect.ts';
+export * from './shared/role-host.ts';
 export * from './shared/snapshot-codec.ts';
 export * from './shared/stats.ts';
 export type * from './core/types.ts';
