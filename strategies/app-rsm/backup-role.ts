@@ -14,6 +14,7 @@ import type { VmHost } from '../../harness/host/vm-host.ts';
 import type { TimeNs } from '../../harness/sim/types.ts';
 import type { StreamPort } from '../core/driver.ts';
 import { syncPoint } from '../core/lifecycle.ts';
+import { armSnapshotTimers, createRoleHost } from '../shared/role-host.ts';
 import type { AppRsmCluster } from './cluster.ts';
 import { CHANNEL_ACK, type FirstState, type Operation, type OperationBatch, type ReadKind, encodeAck } from './messages.ts';
 import { answers } from './operations.ts';
@@ -72,21 +73,17 @@ export class BackupRole implements ReplaySource {
    */
   static adopt(cluster: AppRsmCluster, port: StreamPort, state: FirstState): BackupRole {
     const role = BackupRole.create(cluster, port, (platform) => cluster.context.restoreMachine(platform, state.snapshot));
-    const { vmHost } = role;
-    const clock = { nowNs: Math.max(port.nowNs, vmHost.cpuNs()), retired: vmHost.machine.retired };
-    state.snapshot.devices.timerCompare.forEach(([low, high], hart) => vmHost.armTimer(hart, high * 2 ** 32 + low, clock));
-    vmHost.start();
+    armSnapshotTimers(role.vmHost, state.snapshot.devices.timerCompare, port.nowNs);
+    role.vmHost.start();
     return role;
   }
 
   private static create(cluster: AppRsmCluster, port: StreamPort, createMachine: Parameters<AppRsmCluster['context']['createVmHost']>[1]): BackupRole {
-    let role: BackupRole | undefined;
-    cluster.context.createVmHost(port.host, createMachine, (vmHost) => {
+    return createRoleHost(cluster.context, port.host, createMachine, (vmHost) => {
       const live = cluster.context.livePolicy(vmHost);
-      role = new BackupRole(cluster, port, vmHost, live);
-      return new AppBackupPolicy(live, role);
+      const role = new BackupRole(cluster, port, vmHost, live);
+      return { role, policy: new AppBackupPolicy(live, role) };
     });
-    return role!;
   }
 
   // ----- receiving operations ------------------------------------------------------------------

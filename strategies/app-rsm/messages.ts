@@ -1,7 +1,8 @@
 /**
  * The messages between application-level replicas, encoded with ByteWriter so the network
  * measures their real size. Channels: `replication` carries batches of operations, `ack` the
- * backup's acknowledgements (the highest operation it applied), `heartbeat` both sides' heartbeats.
+ * backup's acknowledgements (the highest operation it applied); the heartbeats are the core's
+ * (channel `heartbeat`, shared/pairing.ts).
  *
  * What crosses is the least any strategy here ships: per operation, its number, the client's
  * network address, the request frame as the client sent it, and the non-deterministic values
@@ -10,14 +11,12 @@
  * that the backup can tell the harness's output-rule audit, in the primary's terms, what it holds.
  * No interrupt positions, no memory.
  */
-import type { PairingHeartbeat } from '../shared/pairing.ts';
 import { readSnapshot, writeSnapshot } from '../shared/snapshot-codec.ts';
 import { ByteReader, ByteWriter, DecodeError } from '../../harness/net/codec.ts';
 import type { MachineSnapshot } from '../../harness/vm/types.ts';
 
 export const CHANNEL_REPLICATION = 'replication';
 export const CHANNEL_ACK = 'ack';
-export const CHANNEL_HEARTBEAT = 'heartbeat';
 
 const TYPE_OPERATIONS = 1;
 const TYPE_ACK = 2;
@@ -90,10 +89,6 @@ export function decodeReplication(bytes: Uint8Array): ReplicationMessage {
   reader.end();
   return { kind: 'first-state', state: { pairing, primaryRetired, snapshot } };
 }
-
-/** Heartbeats are the shared pairing heartbeats (strategies/shared/pairing.ts). */
-export type Heartbeat = PairingHeartbeat;
-export { decodePairingHeartbeat as decodeHeartbeat, encodePairingHeartbeat as encodeHeartbeat } from '../shared/pairing.ts';
 
 export function encodeOperationBatch(batch: OperationBatch): Uint8Array {
   const writer = new ByteWriter(256).u8(TYPE_OPERATIONS).u32(batch.pairing).u16(batch.operations.length);

@@ -2,8 +2,9 @@
  * The parameters of the application-level RSM strategy (`--set name=value`), and their resolved,
  * validated form.
  */
-import { FAILURE_TIMEOUT_PARAMETER, TEST_AND_SET_ATTEMPTS_PARAMETER, checkFailureTimeout, heartbeatParameter } from '../shared/pairing.ts';
+import { FAILURE_TIMEOUT_PARAMETER, TEST_AND_SET_ATTEMPTS_PARAMETER, heartbeatParameter, memoryCopyParameter, numberParameters, resolvePairingParameters, snapshotAttemptsParameter } from '../shared/pairing.ts';
 import type { ParameterSpec, ParameterValues } from '../../harness/params.ts';
+import type { PairingParameters } from '../core/driver.ts';
 
 export const APP_RSM_PARAMETERS: readonly ParameterSpec[] = [
   heartbeatParameter('; also the retransmission tick'),
@@ -13,36 +14,25 @@ export const APP_RSM_PARAMETERS: readonly ParameterSpec[] = [
   TEST_AND_SET_ATTEMPTS_PARAMETER,
   // Re-protection copies the whole machine to a spare, as checkpoint's first checkpoint does: the
   // same copy rate and the same bounded sends (checkpoint/parameters.ts).
-  { name: 'memory-copy-mb-per-s', description: 'memory-copy rate that models the primary\'s pause while its machine is copied for a new backup', kind: 'number', default: 4000, min: 1, max: 1_000_000 },
-  { name: 'snapshot-attempts', description: 'sends of a new backup\'s first state (the whole machine), one per failure timeout, before re-protection gives up and the primary goes on alone (the spare never heard the pairing established, so it cannot go live)', kind: 'integer', default: 4, min: 1, max: 1000 },
+  memoryCopyParameter('its machine is copied for a new backup'),
+  snapshotAttemptsParameter('first state (the whole machine)'),
 ];
 
 /** Resolved parameter values in the units the code uses. */
-export interface AppRsmOptions {
-  readonly heartbeatNs: number;
-  readonly failureTimeoutNs: number;
+export interface AppRsmOptions extends PairingParameters {
   readonly batchNs: number;
   readonly syncEvery: number;
-  readonly testAndSetAttempts: number;
   readonly memoryCopyBytesPerSecond: number;
   readonly snapshotAttempts: number;
 }
 
 export function resolveAppRsmOptions(values: ParameterValues): AppRsmOptions {
-  const number = (name: string) => {
-    const value = values[name];
-    if (typeof value !== 'number') throw new Error(`app-rsm parameter ${name} is missing`);
-    return value;
-  };
-  const options: AppRsmOptions = {
-    heartbeatNs: number('heartbeat-ms') * 1_000_000,
-    failureTimeoutNs: number('failure-timeout-ms') * 1_000_000,
+  const number = numberParameters('app-rsm', values);
+  return {
+    ...resolvePairingParameters('app-rsm', values),
     batchNs: number('batch-us') * 1_000,
     syncEvery: number('sync-every'),
-    testAndSetAttempts: number('test-and-set-attempts'),
     memoryCopyBytesPerSecond: number('memory-copy-mb-per-s') * 1e6,
     snapshotAttempts: number('snapshot-attempts'),
   };
-  checkFailureTimeout('app-rsm', options.heartbeatNs, options.failureTimeoutNs);
-  return options;
 }

@@ -15,9 +15,8 @@
  * exactly why such state can diverge. The backup's outputs never leave.
  */
 import { InputQueue } from '../../harness/host/input-queue.ts';
-import { DelegatingPolicy } from '../../harness/host/delegating-policy.ts';
-import type { HardwareClock, HostPolicy, MachineInput, MachineOutput } from '../../harness/host/types.ts';
-import type { VmHost } from '../../harness/host/vm-host.ts';
+import type { HardwareClock, MachineInput } from '../../harness/host/types.ts';
+import { type BackupOutputSink, FedBackupPolicy, type HeldOutputSink, HoldingPrimaryPolicy } from '../shared/policies.ts';
 import type { ReadKind } from './messages.ts';
 
 /**
@@ -28,7 +27,7 @@ import type { ReadKind } from './messages.ts';
 export type Admission = 'all' | 'one' | 'none';
 
 /** What the primary policy asks of its role. */
-export interface PrimarySink {
+export interface PrimarySink extends HeldOutputSink {
   readonly admission: Admission;
   /** Whether an operation is executing (delivered, not yet finished). */
   readonly executing: boolean;
@@ -36,25 +35,14 @@ export interface PrimarySink {
   onDelivered(source: number, bytes: Uint8Array): void;
   /** A read the guest made now, with the value it got. */
   onRead(kind: ReadKind, value: number): void;
-  onOutput(output: MachineOutput): void;
-  /** How far the machine, now at `retired`, may run (it stalls while the reply hold is full). */
-  executionLimit(retired: number): number;
   /** An input arrived: a chance to notice that the guest finished an operation without replying. */
   poke(): void;
 }
 
-export class AppPrimaryPolicy extends DelegatingPolicy {
+/** Its replies wait for the backup's ack of their operation (the role's hold). */
+export class AppPrimaryPolicy extends HoldingPrimaryPolicy<PrimarySink> {
   /** Client frames waiting to enter the guest, one operation at a time. */
   readonly frames = new InputQueue();
-
-  constructor(
-    private readonly vmHost: VmHost,
-    /** The harness's live policy for this host (timers, reads, hart schedule). */
-    live: HostPolicy,
-    private readonly sink: PrimarySink,
-  ) {
-    super(live);
-  }
 
   override onArrival(input: MachineInput): void {
     if (input.kind !== 'frame') return this.inner.onArrival(input);
@@ -76,10 +64,6 @@ export class AppPrimaryPolicy extends DelegatingPolicy {
     return inputs;
   }
 
-  override executionLimit(): number {
-    return Math.min(this.inner.executionLimit(), this.sink.executionLimit(this.vmHost.machine.retired));
-  }
-
   override readTime(clock: HardwareClock): number {
     const value = this.inner.readTime(clock);
     this.sink.onRead('time', value);
@@ -97,50 +81,23 @@ export class AppPrimaryPolicy extends DelegatingPolicy {
     this.sink.onRead('entropy', value);
     return value;
   }
-
-  override onOutput(output: MachineOutput): void {
-    this.sink.onOutput(output);
-  }
 }
 
 /** What the backup policy asks of its role. */
-export interface ReplaySource {
+export interface ReplaySource extends BackupOutputSink {
   /** The next operation's request frame, if it may enter the guest now (it becomes the executing one). */
   takeNext(): { readonly source: number; readonly bytes: Uint8Array } | undefined;
   /** The recorded value for a read of `kind` by the executing operation; undefined outside one (answer live). */
   replayRead(kind: ReadKind): number | undefined;
-  onOutput(output: MachineOutput): void;
 }
 
-export class AppBackupPolicy extends DelegatingPolicy {
-  /** Client frames that reached this host (none should: the service address names the primary). */
-  ignoredFrames = 0;
-
-  constructor(
-    /** The harness's live policy for this host: timer-driven work runs on the backup's own clock. */
-    live: HostPolicy,
-    private readonly source: ReplaySource,
-  ) {
-    super(live);
-  }
-
-  override onArrival(input: MachineInput): void {
-    if (input.kind === 'frame') {
-      this.ignoredFrames++;
-      return;
-    }
-    this.inner.onArrival(input);
-  }
-
+/** Timer-driven work runs on the backup's own clock; an operation's reads are the primary's. */
+export class AppBackupPolicy extends FedBackupPolicy<ReplaySource> {
   override takeInputs(retired: number): readonly MachineInput[] {
     const inputs = [...this.inner.takeInputs(retired)];
     const next = this.source.takeNext();
     if (next !== undefined) inputs.push({ kind: 'frame', source: next.source, bytes: next.bytes });
     return inputs;
-  }
-
-  override executionLimit(): number {
-    return Infinity;
   }
 
   override readTime(clock: HardwareClock): number {
@@ -153,10 +110,6 @@ export class AppBackupPolicy extends DelegatingPolicy {
 
   override readEntropy(clock: HardwareClock): number {
     return this.source.replayRead('entropy') ?? this.inner.readEntropy(clock);
-  }
-
-  override onOutput(output: MachineOutput): void {
-    this.source.onOutput(output);
   }
 
   /** Timer inputs that arrived and were not delivered yet (handed to the live policy on go-live). */

@@ -16,6 +16,7 @@ import type { Cancellable, StreamPort } from '../core/driver.ts';
 import { syncPoint } from '../core/lifecycle.ts';
 import { OutputHold } from '../shared/output-hold.ts';
 import { pauseAndSnapshot } from '../shared/reprotect.ts';
+import { createRoleHost } from '../shared/role-host.ts';
 import type { AppRsmCluster } from './cluster.ts';
 import { CHANNEL_REPLICATION, type Operation, type OperationAck, type ReadKind, type RecordedRead, encodeFirstState, encodeOperationBatch } from './messages.ts';
 import { answers } from './operations.ts';
@@ -91,12 +92,10 @@ export class PrimaryRole implements PrimarySink {
   /** The initial primary: boots the guest; its operations go to pairing 0's backup. */
   static boot(cluster: AppRsmCluster, port: StreamPort): PrimaryRole {
     const { context } = cluster;
-    let role: PrimaryRole | undefined;
-    context.createVmHost(port.host, (platform) => context.bootMachine(platform), (vmHost) => {
-      role = new PrimaryRole(cluster, port, 'replicating', vmHost);
-      return new AppPrimaryPolicy(vmHost, context.livePolicy(vmHost), role);
+    return createRoleHost(context, port.host, (platform) => context.bootMachine(platform), (vmHost) => {
+      const role = new PrimaryRole(cluster, port, 'replicating', vmHost);
+      return { role, policy: new AppPrimaryPolicy(vmHost, context.livePolicy(vmHost), role) };
     });
-    return role!;
   }
 
   /**

@@ -6,43 +6,23 @@
  * covers them is acknowledged. The backup's machine only holds the last acknowledged checkpoint:
  * it never executes.
  */
-import { DelegatingPolicy } from '../../harness/host/delegating-policy.ts';
-import type { HostPolicy, MachineInput, MachineOutput } from '../../harness/host/types.ts';
+import type { HostPolicy, MachineInput } from '../../harness/host/types.ts';
 import type { VmHost } from '../../harness/host/vm-host.ts';
 import type { HartSlice } from '../../harness/vm/types.ts';
+import { type HeldOutputSink, HoldingPrimaryPolicy } from '../shared/policies.ts';
 
 /** What the primary policy asks of its role. */
-export interface PrimaryOutputSink {
-  /** An output of the guest: released at once, or buffered until its checkpoint is acknowledged. */
-  onOutput(output: MachineOutput): void;
+export interface PrimaryOutputSink extends HeldOutputSink {
   /** The completion of disk request `id` entered the machine: a later checkpoint no longer lists it. */
   delivered(id: number): void;
-  /** How far the machine, now at `retired`, may run (it stalls while the output buffer is full). */
-  executionLimit(retired: number): number;
 }
 
-export class PrimaryPolicy extends DelegatingPolicy {
-  constructor(
-    private readonly vmHost: VmHost,
-    /** The harness's live policy for this host. */
-    live: HostPolicy,
-    private readonly sink: PrimaryOutputSink,
-  ) {
-    super(live);
-  }
-
+/** Its outputs wait for the checkpoint that covers them to be acknowledged (the role's hold). */
+export class PrimaryPolicy extends HoldingPrimaryPolicy<PrimaryOutputSink> {
   override takeInputs(retired: number): readonly MachineInput[] {
     const inputs = this.inner.takeInputs(retired);
     for (const input of inputs) if (input.kind === 'disk') this.sink.delivered(input.id);
     return inputs;
-  }
-
-  override executionLimit(): number {
-    return Math.min(this.inner.executionLimit(), this.sink.executionLimit(this.vmHost.machine.retired));
-  }
-
-  override onOutput(output: MachineOutput): void {
-    this.sink.onOutput(output);
   }
 }
 

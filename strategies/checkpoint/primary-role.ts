@@ -16,6 +16,7 @@ import type { DiskRequest } from '../../harness/vm/types.ts';
 import type { Cancellable, StreamPort } from '../core/driver.ts';
 import { syncPoint } from '../core/lifecycle.ts';
 import { OutputHold } from '../shared/output-hold.ts';
+import { armSnapshotTimers, createRoleHost } from '../shared/role-host.ts';
 import { snapshotPageBytes } from '../shared/snapshot-codec.ts';
 import type { BackupRole } from './backup-role.ts';
 import type { CheckpointCluster } from './cluster.ts';
@@ -52,7 +53,6 @@ interface InFlightCheckpoint {
 }
 
 export class PrimaryRole implements PrimaryOutputSink {
-  vmHost!: VmHost;
   private phase: PrimaryPhase;
   private readonly hold: OutputHold;
   /** Checkpoints taken in this pairing; outputs produced now belong to checkpoint `taken + 1`. */
@@ -78,6 +78,7 @@ export class PrimaryRole implements PrimaryOutputSink {
     private readonly cluster: CheckpointCluster,
     private readonly port: StreamPort,
     phase: PrimaryPhase,
+    readonly vmHost: VmHost,
   ) {
     this.phase = phase;
     this.ackDelayEstimateNs = cluster.options.failureTimeoutNs / 4;
@@ -90,10 +91,11 @@ export class PrimaryRole implements PrimaryOutputSink {
 
   /** The initial primary: boots the guest; its first checkpoint goes to pairing 0's backup. */
   static boot(cluster: CheckpointCluster, port: StreamPort): PrimaryRole {
-    const role = new PrimaryRole(cluster, port, 'protected');
     const { context } = cluster;
-    role.vmHost = context.createVmHost(port.host, (platform) => context.bootMachine(platform), (vmHost) => new PrimaryPolicy(vmHost, context.livePolicy(vmHost), role));
-    return role;
+    return createRoleHost(context, port.host, (platform) => context.bootMachine(platform), (vmHost) => {
+      const role = new PrimaryRole(cluster, port, 'protected', vmHost);
+      return { role, policy: new PrimaryPolicy(vmHost, context.livePolicy(vmHost), role) };
+    });
   }
 
   /**
@@ -106,13 +108,19 @@ export class PrimaryRole implements PrimaryOutputSink {
    */
   static promote(cluster: CheckpointCluster, port: StreamPort, backup: BackupRole): PrimaryRole {
     const { context } = cluster;
-    const role = new PrimaryRole(cluster, port, 'alone');
-    const policy = (vmHost: VmHost) => new PrimaryPolicy(vmHost, context.livePolicy(vmHost), role);
-    const vmHost = backup.vmHost ?? context.createVmHost(port.host, (platform) => context.bootMachine(platform), policy);
-    if (backup.vmHost !== undefined) vmHost.setPolicy(policy(vmHost));
-    role.vmHost = vmHost;
-    const clock = { nowNs: Math.max(port.nowNs, vmHost.cpuNs()), retired: vmHost.machine.retired };
-    backup.timerCompare.forEach(([low, high], hart) => vmHost.armTimer(hart, high * 2 ** 32 + low, clock));
+    const build = (vmHost: VmHost) => {
+      const role = new PrimaryRole(cluster, port, 'alone', vmHost);
+      return { role, policy: new PrimaryPolicy(vmHost, context.livePolicy(vmHost), role) };
+    };
+    const onBackupHost = (vmHost: VmHost) => {
+      const built = build(vmHost);
+      vmHost.setPolicy(built.policy);
+      return built.role;
+    };
+    // No checkpoint ever arrived: the backup holds no machine, and the new primary boots the image.
+    const role = backup.vmHost === undefined ? createRoleHost(context, port.host, (platform) => context.bootMachine(platform), build) : onBackupHost(backup.vmHost);
+    const { vmHost } = role;
+    const clock = armSnapshotTimers(vmHost, backup.timerCompare, port.nowNs);
     for (const request of backup.pendingDisk) {
       cluster.figures.reissuedDiskRequests++;
       role.onOutput({ kind: 'disk', request, retired: clock.retired, timeNs: clock.nowNs });

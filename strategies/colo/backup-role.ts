@@ -14,6 +14,7 @@ import type { VmHost } from '../../harness/host/vm-host.ts';
 import type { MachineSnapshot } from '../../harness/vm/types.ts';
 import type { StreamPort } from '../core/driver.ts';
 import { syncPoint } from '../core/lifecycle.ts';
+import { armSnapshotTimers, createRoleHost } from '../shared/role-host.ts';
 import type { ColoCluster } from './cluster.ts';
 import { CHANNEL_ACK, type CheckpointMessage, type ForwardedFrame, type OutputCompare, encodeCheckpointAck, encodeCompareAnswer, outputDigest } from './messages.ts';
 import { ColoBackupPolicy, type ForwardedSource } from './policies.ts';
@@ -78,14 +79,13 @@ export class BackupRole implements ForwardedSource {
   /** Boots the backup's guest (the same image as the primary's); the core watches the primary. */
   static boot(cluster: ColoCluster, port: StreamPort): BackupRole {
     const { context } = cluster;
-    let role: BackupRole | undefined;
-    context.createVmHost(port.host, (platform) => context.bootMachine(platform), (vmHost) => {
+    const role = createRoleHost(context, port.host, (platform) => context.bootMachine(platform), (vmHost) => {
       const live = context.livePolicy(vmHost);
-      role = new BackupRole(cluster, port, vmHost, live);
-      return new ColoBackupPolicy(live, role);
+      const role = new BackupRole(cluster, port, vmHost, live);
+      return { role, policy: new ColoBackupPolicy(live, role) };
     });
-    role!.vmHost.start();
-    return role!;
+    role.vmHost.start();
+    return role;
   }
 
   // ----- forwarded frames (ForwardedSource) ----------------------------------------------------
@@ -208,8 +208,7 @@ export class BackupRole implements ForwardedSource {
     for (const number of [...this.frames.keys()]) if (number <= message.delivered) this.frames.delete(number);
     this.nextFrame = message.delivered + 1;
     this.live.takeInputs(machine.retired);
-    const clock = { nowNs: Math.max(this.port.nowNs, this.vmHost.cpuNs()), retired: machine.retired };
-    message.snapshot.devices.timerCompare.forEach(([low, high], hart) => this.vmHost.armTimer(hart, high * 2 ** 32 + low, clock));
+    armSnapshotTimers(this.vmHost, message.snapshot.devices.timerCompare, this.port.nowNs);
     this.vmHost.resume();
   }
 

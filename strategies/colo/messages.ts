@@ -3,17 +3,15 @@
  * size. Channels: `replication` carries the client frames the primary forwards (COLO's proxy
  * copying each packet to the secondary), the primary's output digests for the backup to compare and
  * the checkpoints; `ack` the backup's answers to those comparisons and its checkpoint
- * acknowledgements; `heartbeat` both sides' pairing heartbeats. Every message names its
+ * acknowledgements (the heartbeats are the core's, channel `heartbeat`). Every message names its
  * pairing; messages of another pairing are ignored.
  */
 import { ByteReader, ByteWriter, DecodeError } from '../../harness/net/codec.ts';
 import type { MachineSnapshot } from '../../harness/vm/types.ts';
-import type { PairingHeartbeat } from '../shared/pairing.ts';
 import { readSnapshot, writeSnapshot } from '../shared/snapshot-codec.ts';
 
 export const CHANNEL_REPLICATION = 'replication';
 export const CHANNEL_ACK = 'ack';
-export const CHANNEL_HEARTBEAT = 'heartbeat';
 
 const TYPE_FORWARD = 1;
 const TYPE_COMPARE = 2;
@@ -75,9 +73,6 @@ export type ReplicationMessage =
   | ({ readonly type: 'compare' } & OutputCompare)
   | ({ readonly type: 'checkpoint' } & CheckpointMessage);
 export type AckMessage = ({ readonly type: 'compared' } & CompareAnswer) | ({ readonly type: 'checkpoint-ack' } & CheckpointAck);
-
-export type Heartbeat = PairingHeartbeat;
-export { decodePairingHeartbeat as decodeHeartbeat } from '../shared/pairing.ts';
 
 export function encodeForward(frame: ForwardedFrame): Uint8Array {
   return new ByteWriter(frame.bytes.length + 16).u8(TYPE_FORWARD).u32(frame.pairing).u32(frame.number).u32(frame.source).u16(frame.bytes.length).raw(frame.bytes).finish();

@@ -3,7 +3,8 @@
  */
 import { ConfigError } from '../../harness/errors.ts';
 import type { ParameterSpec, ParameterValues } from '../../harness/params.ts';
-import { FAILURE_TIMEOUT_PARAMETER, TEST_AND_SET_ATTEMPTS_PARAMETER, checkFailureTimeout, heartbeatParameter } from '../shared/pairing.ts';
+import type { PairingParameters } from '../core/driver.ts';
+import { FAILURE_TIMEOUT_PARAMETER, TEST_AND_SET_ATTEMPTS_PARAMETER, heartbeatParameter, memoryCopyParameter, numberParameters, resolvePairingParameters } from '../shared/pairing.ts';
 
 export const COLO_PARAMETERS: readonly ParameterSpec[] = [
   {
@@ -16,33 +17,23 @@ export const COLO_PARAMETERS: readonly ParameterSpec[] = [
   },
   heartbeatParameter('; also the tick that looks for outputs past their compare timeout and for an unacknowledged checkpoint to resend'),
   FAILURE_TIMEOUT_PARAMETER,
-  { name: 'memory-copy-mb-per-s', description: 'memory-copy rate that models the primary\'s pause while a checkpoint\'s dirty pages are copied (as in checkpoint)', kind: 'number', default: 4000, min: 1, max: 1_000_000 },
+  memoryCopyParameter('a checkpoint\'s dirty pages are copied (as in checkpoint)'),
   TEST_AND_SET_ATTEMPTS_PARAMETER,
 ];
 
 /** Resolved parameter values in the units the code uses. */
-export interface ColoOptions {
+export interface ColoOptions extends PairingParameters {
   readonly compareTimeoutNs: number;
-  readonly heartbeatNs: number;
-  readonly failureTimeoutNs: number;
   readonly memoryCopyBytesPerSecond: number;
-  readonly testAndSetAttempts: number;
 }
 
 export function resolveColoOptions(values: ParameterValues): ColoOptions {
-  const number = (name: string) => {
-    const value = values[name];
-    if (typeof value !== 'number') throw new Error(`colo parameter ${name} is missing`);
-    return value;
-  };
+  const number = numberParameters('colo', values);
   const options: ColoOptions = {
+    ...resolvePairingParameters('colo', values),
     compareTimeoutNs: number('compare-timeout-ms') * 1_000_000,
-    heartbeatNs: number('heartbeat-ms') * 1_000_000,
-    failureTimeoutNs: number('failure-timeout-ms') * 1_000_000,
     memoryCopyBytesPerSecond: number('memory-copy-mb-per-s') * 1e6,
-    testAndSetAttempts: number('test-and-set-attempts'),
   };
-  checkFailureTimeout('colo', options.heartbeatNs, options.failureTimeoutNs);
   // A compare timeout past the failure timeout would hold outputs for a backup already suspected:
   // the primary should checkpoint (and learn the backup is gone) first.
   if (options.compareTimeoutNs > options.failureTimeoutNs) {

@@ -7,80 +7,31 @@
  * the primary's forwarded frames in their number order, and its outputs go to its role, which
  * digests them and never lets them leave.
  */
-import { DelegatingPolicy } from '../../harness/host/delegating-policy.ts';
-import type { HostPolicy, MachineInput, MachineOutput } from '../../harness/host/types.ts';
-import type { VmHost } from '../../harness/host/vm-host.ts';
+import type { MachineInput } from '../../harness/host/types.ts';
+import { type BackupOutputSink, FedBackupPolicy, type HeldOutputSink, HoldingPrimaryPolicy } from '../shared/policies.ts';
 
 /** What the primary policy asks of its role. */
-export interface PrimarySink {
+export interface PrimarySink extends HeldOutputSink {
   /** A client frame enters the machine now. */
   onDelivered(source: number, bytes: Uint8Array): void;
-  onOutput(output: MachineOutput): void;
-  /** How far the machine, now at `retired`, may run (it stalls while the output hold is full). */
-  executionLimit(retired: number): number;
 }
 
-export class ColoPrimaryPolicy extends DelegatingPolicy {
-  constructor(
-    private readonly vmHost: VmHost,
-    /** The harness's live policy for this host. */
-    live: HostPolicy,
-    private readonly sink: PrimarySink,
-  ) {
-    super(live);
-  }
-
+export class ColoPrimaryPolicy extends HoldingPrimaryPolicy<PrimarySink> {
   override takeInputs(retired: number): readonly MachineInput[] {
     const inputs = this.inner.takeInputs(retired);
     for (const input of inputs) if (input.kind === 'frame') this.sink.onDelivered(input.source, input.bytes);
     return inputs;
   }
-
-  override executionLimit(): number {
-    return Math.min(this.inner.executionLimit(), this.sink.executionLimit(this.vmHost.machine.retired));
-  }
-
-  override onOutput(output: MachineOutput): void {
-    this.sink.onOutput(output);
-  }
 }
 
 /** What the backup policy asks of its role. */
-export interface ForwardedSource {
+export interface ForwardedSource extends BackupOutputSink {
   /** The forwarded frames that may enter the machine now, in number order. */
   takeFrames(): readonly MachineInput[];
-  onOutput(output: MachineOutput): void;
 }
 
-export class ColoBackupPolicy extends DelegatingPolicy {
-  /** Client frames that reached this host directly (none should: the service address names the primary). */
-  ignoredFrames = 0;
-
-  constructor(
-    /** The harness's live policy for this host: its own timers and reads. */
-    live: HostPolicy,
-    private readonly source: ForwardedSource,
-  ) {
-    super(live);
-  }
-
-  override onArrival(input: MachineInput): void {
-    if (input.kind === 'frame') {
-      this.ignoredFrames++;
-      return;
-    }
-    this.inner.onArrival(input);
-  }
-
+export class ColoBackupPolicy extends FedBackupPolicy<ForwardedSource> {
   override takeInputs(retired: number): readonly MachineInput[] {
     return [...this.inner.takeInputs(retired), ...this.source.takeFrames()];
-  }
-
-  override executionLimit(): number {
-    return Infinity;
-  }
-
-  override onOutput(output: MachineOutput): void {
-    this.source.onOutput(output);
   }
 }

@@ -16,6 +16,7 @@ import type { Cancellable, StreamPort } from '../core/driver.ts';
 import { syncPoint } from '../core/lifecycle.ts';
 import { OutputHold } from '../shared/output-hold.ts';
 import { copyTimeNs } from '../shared/reprotect.ts';
+import { createRoleHost } from '../shared/role-host.ts';
 import { snapshotPageBytes } from '../shared/snapshot-codec.ts';
 import type { ColoCluster } from './cluster.ts';
 import { CHANNEL_REPLICATION, type CheckpointAck, type CompareAnswer, encodeCheckpoint, encodeCompare, encodeForward, outputDigest } from './messages.ts';
@@ -98,14 +99,13 @@ export class PrimaryRole implements PrimarySink {
   /** The initial primary: boots the guest; the backup boots the same image, so they start equal. */
   static boot(cluster: ColoCluster, port: StreamPort): PrimaryRole {
     const { context } = cluster;
-    let role: PrimaryRole | undefined;
-    context.createVmHost(port.host, (platform) => context.bootMachine(platform), (vmHost) => {
-      role = new PrimaryRole(cluster, port, 'protected', vmHost);
-      return new ColoPrimaryPolicy(vmHost, context.livePolicy(vmHost), role);
+    const role = createRoleHost(context, port.host, (platform) => context.bootMachine(platform), (vmHost) => {
+      const role = new PrimaryRole(cluster, port, 'protected', vmHost);
+      return { role, policy: new ColoPrimaryPolicy(vmHost, context.livePolicy(vmHost), role) };
     });
     // The first checkpoint is a delta against the boot image, which the backup holds too.
-    role!.vmHost.machine.markClean();
-    return role!;
+    role.vmHost.machine.markClean();
+    return role;
   }
 
   /**

@@ -11,51 +11,52 @@ import { type BackupStreamRole, type PrimaryStreamRole, RoleSwitchingStream } fr
 /** What the toy roles were asked, in order, across the host's life. */
 type Journal = string[];
 
-/** A primary that can bring a spare up only if its strategy has spares. */
-class ToyPrimary implements PrimaryStreamRole {
-  readonly bringUp?: (call: { readonly spare: string; readonly pairing: number }) => void;
-  readonly resendFirstState?: () => void;
+/** A toy role writes down each call it gets, named by its side. */
+class ToyRole {
   constructor(
-    private readonly journal: Journal,
+    protected readonly journal: Journal,
+    private readonly side: 'primary' | 'backup',
+    /** How it was built, for the test to read. */
     readonly origin: string,
-    spares: boolean,
-  ) {
-    if (!spares) return;
-    this.bringUp = (call) => void this.journal.push(`primary bring-up ${call.spare} ${call.pairing}`);
-    this.resendFirstState = () => void this.journal.push('primary resend-first-state');
-  }
-  start(): void {
-    this.journal.push('primary start');
-  }
-  goAlone(): void {
-    this.journal.push('primary go-alone');
+  ) {}
+  protected note(what: string): void {
+    this.journal.push(`${this.side} ${what}`);
   }
   halt(): void {
-    this.journal.push('primary halt');
+    this.note('halt');
   }
   onMessage(message: string): void {
-    this.journal.push(`primary got ${message}`);
+    this.note(`got ${message}`);
+  }
+}
+
+/** A primary that can bring a spare up only if its strategy has spares. */
+class ToyPrimary extends ToyRole implements PrimaryStreamRole {
+  readonly bringUp?: (call: { readonly spare: string; readonly pairing: number }) => void;
+  readonly resendFirstState?: () => void;
+  constructor(journal: Journal, origin: string, spares: boolean) {
+    super(journal, 'primary', origin);
+    if (!spares) return;
+    this.bringUp = (call) => this.note(`bring-up ${call.spare} ${call.pairing}`);
+    this.resendFirstState = () => this.note('resend-first-state');
+  }
+  start(): void {
+    this.note('start');
+  }
+  goAlone(): void {
+    this.note('go-alone');
   }
 }
 
 /** A backup that has something to finish before it goes live, or not. */
-class ToyBackup implements BackupStreamRole {
+class ToyBackup extends ToyRole implements BackupStreamRole {
   readonly prepareGoLive?: () => void;
-  constructor(
-    private readonly journal: Journal,
-    readonly origin: string,
-    prepares: boolean,
-  ) {
-    if (prepares) this.prepareGoLive = () => void this.journal.push('backup prepare-go-live');
+  constructor(journal: Journal, origin: string, prepares: boolean) {
+    super(journal, 'backup', origin);
+    if (prepares) this.prepareGoLive = () => this.note('prepare-go-live');
   }
   promoted(): void {
-    this.journal.push('backup promoted');
-  }
-  halt(): void {
-    this.journal.push('backup halt');
-  }
-  onMessage(message: string): void {
-    this.journal.push(`backup got ${message}`);
+    this.note('promoted');
   }
 }
 

@@ -24,7 +24,8 @@
  */
 import { ConfigError } from '../../harness/errors.ts';
 import { ByteReader, ByteWriter, DecodeError } from '../../harness/net/codec.ts';
-import type { ParameterSpec } from '../../harness/params.ts';
+import type { ParameterSpec, ParameterValues } from '../../harness/params.ts';
+import type { PairingParameters } from '../core/driver.ts';
 
 /** The test-and-set flag of pairing `pairing`: the service's own flag for the first, then one each. */
 export function pairingFlag(serviceFlag: string, pairing: number): string {
@@ -73,6 +74,47 @@ export const FAILURE_TIMEOUT_PARAMETER: ParameterSpec = { name: 'failure-timeout
  * cut from storage for 560 ms while its backup crashed halted the last replica (issue 10).
  */
 export const TEST_AND_SET_ATTEMPTS_PARAMETER: ParameterSpec = { name: 'test-and-set-attempts', description: 'test-and-set requests (one per storage timeout) before a replica gives up and halts', kind: 'integer', default: 100, min: 1, max: 1000 };
+
+/**
+ * The memory-copy rate that models how long the primary pauses while its memory is copied (the
+ * default as it has been since vmft's re-protection; checkpoint/README.md: the staging copy);
+ * `copied` says what is copied.
+ */
+export function memoryCopyParameter(copied: string): ParameterSpec {
+  return { name: 'memory-copy-mb-per-s', description: `memory-copy rate that models the primary's pause while ${copied}`, kind: 'number', default: 4000, min: 1, max: 1_000_000 };
+}
+
+/**
+ * Re-protection's bounded sends of a new backup's first state, one per failure timeout (the core's
+ * `firstStateAttempts`, core/driver.ts `pairingSettings`); `firstState` names what is sent.
+ */
+export function snapshotAttemptsParameter(firstState: string): ParameterSpec {
+  return { name: 'snapshot-attempts', description: `sends of a new backup's ${firstState}, one per failure timeout, before re-protection gives up and the primary goes on alone (the spare never heard the pairing established, so it cannot go live)`, kind: 'integer', default: 4, min: 1, max: 1000 };
+}
+
+/**
+ * Reads a strategy's numeric parameter from the values the harness validated against its specs;
+ * a missing one is a bug of the strategy (a name its specs do not declare), not bad input.
+ */
+export function numberParameters(strategy: string, values: ParameterValues): (name: string) => number {
+  return (name) => {
+    const value = values[name];
+    if (typeof value !== 'number') throw new Error(`${strategy} parameter ${name} is missing`);
+    return value;
+  };
+}
+
+/** The pairing parameters every pairing strategy declares (above), in ns, checked against each other. */
+export function resolvePairingParameters(strategy: string, values: ParameterValues): PairingParameters {
+  const number = numberParameters(strategy, values);
+  const parameters: PairingParameters = {
+    heartbeatNs: number('heartbeat-ms') * 1_000_000,
+    failureTimeoutNs: number('failure-timeout-ms') * 1_000_000,
+    testAndSetAttempts: number('test-and-set-attempts'),
+  };
+  checkFailureTimeout(strategy, parameters.heartbeatNs, parameters.failureTimeoutNs);
+  return parameters;
+}
 
 /** Refuses a failure timeout that a single late heartbeat could trip. */
 export function checkFailureTimeout(strategy: string, heartbeatNs: number, failureTimeoutNs: number): void {
