@@ -9,6 +9,7 @@ import type { DiskRequest, Platform } from '../../harness/vm/types.ts';
 import type { StreamPort } from '../core/driver.ts';
 import { syncPoint } from '../core/lifecycle.ts';
 import type { BackupStreamRole } from '../core/role-switching.ts';
+import { createRoleHost } from '../shared/role-host.ts';
 import { BackupPolicy, type BackupReplayListener } from './backup-policy.ts';
 import type { VmftCluster } from './cluster.ts';
 import { CHANNEL_ACK, type LogBatch, encodeAck } from './messages.ts';
@@ -26,8 +27,7 @@ const DRAIN_POLL_NS = 20_000;
 const MAX_DRAIN_POLLS = 500_000;
 
 export class BackupRole implements BackupReplayListener, BackupStreamRole {
-  readonly vmHost: VmHost;
-  policy!: BackupPolicy;
+  readonly policy: BackupPolicy;
   private readonly replay: ReplayLog;
   /** Its machine runs and its first ack left (pairing 0: at the start; a new backup: at its snapshot). */
   private started = false;
@@ -35,18 +35,27 @@ export class BackupRole implements BackupReplayListener, BackupStreamRole {
   private withholding = false;
   private wakeScheduled = false;
 
-  /** The backup of the port's current pairing (pairing 0's, or a spare that adopted a new one). */
-  constructor(
+  private constructor(
     private readonly cluster: VmftCluster,
     private readonly port: StreamPort,
-    createMachine: (platform: Platform) => Machine,
+    readonly vmHost: VmHost,
     start: BackupStart,
   ) {
     this.replay = new ReplayLog(start.retired);
-    this.vmHost = cluster.context.createVmHost(port.host, createMachine, (vmHost) => (this.policy = new BackupPolicy(vmHost, this.replay, this)));
-    if (this.vmHost.machine.retired !== start.retired) throw new Error(`backup ${port.host} starts at ${this.vmHost.machine.retired}, expected ${start.retired}`);
-    for (const request of start.pendingDisk) this.policy.pendingDisk.set(request.id, request);
-    for (const [hart, ticks] of start.timerCompare) this.policy.timerCompare.set(hart, ticks);
+    this.policy = new BackupPolicy(vmHost, this.replay, this);
+  }
+
+  /** The backup of the port's current pairing (pairing 0's, or a spare that adopted a new one), on the machine `createMachine` makes. */
+  static create(cluster: VmftCluster, port: StreamPort, createMachine: (platform: Platform) => Machine, start: BackupStart): BackupRole {
+    const role = createRoleHost(cluster.context, port.host, createMachine, (vmHost) => {
+      const created = new BackupRole(cluster, port, vmHost, start);
+      return { role: created, policy: created.policy };
+    });
+    const retired = role.vmHost.machine.retired;
+    if (retired !== start.retired) throw new Error(`backup ${port.host} starts at ${retired}, expected ${start.retired}`);
+    for (const request of start.pendingDisk) role.policy.pendingDisk.set(request.id, request);
+    for (const [hart, ticks] of start.timerCompare) role.policy.timerCompare.set(hart, ticks);
+    return role;
   }
 
   get host(): string {

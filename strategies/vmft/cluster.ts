@@ -93,7 +93,7 @@ class VmftHost extends RoleSwitchingStream<VmftMessage, PrimaryRole, BackupRole,
   /** Booted from the image like the primary; its guest waits for the log. */
   protected override bootBackup(): BackupRole {
     const { context } = this.cluster;
-    return new BackupRole(this.cluster, this.port, (platform) => context.bootMachine(platform), { retired: 0, pendingDisk: [], timerCompare: [] });
+    return BackupRole.create(this.cluster, this.port, (platform) => context.bootMachine(platform), { retired: 0, pendingDisk: [], timerCompare: [] });
   }
 
   /** Re-protection, on the spare: restore the primary's machine and follow its log from there. */
@@ -103,7 +103,7 @@ class VmftHost extends RoleSwitchingStream<VmftMessage, PrimaryRole, BackupRole,
     const { snapshot } = firstState;
     const retired = snapshot.harts.reduce((sum, hart) => sum + hart.retired, 0);
     const timerCompare = snapshot.devices.timerCompare.map(([low, high], hart) => [hart, high * 2 ** 32 + low] as const);
-    return new BackupRole(this.cluster, this.port, (platform) => context.restoreMachine(platform, snapshot), { retired, pendingDisk: firstState.pendingDisk, timerCompare });
+    return BackupRole.create(this.cluster, this.port, (platform) => context.restoreMachine(platform, snapshot), { retired, pendingDisk: firstState.pendingDisk, timerCompare });
   }
 
   /** The backup won: its machine and replay state become the primary's. */

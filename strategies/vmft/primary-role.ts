@@ -13,6 +13,7 @@ import type { StreamCall } from '../core/types.ts';
 import { syncPoint } from '../core/lifecycle.ts';
 import type { PrimaryStreamRole } from '../core/role-switching.ts';
 import { OutputHold } from '../shared/output-hold.ts';
+import { createRoleHost } from '../shared/role-host.ts';
 import { pauseAndSnapshot } from '../shared/reprotect.ts';
 import { type BackupPolicy, markedOutput } from './backup-policy.ts';
 import type { VmftCluster } from './cluster.ts';
@@ -46,7 +47,6 @@ type PrimaryPhase =
   | 'halted';
 
 export class PrimaryRole implements PrimaryLogSink, PrimaryStreamRole {
-  vmHost!: VmHost;
   private phase: PrimaryPhase;
   private log: PrimaryLog | undefined;
   private readonly hold: OutputHold;
@@ -71,6 +71,7 @@ export class PrimaryRole implements PrimaryLogSink, PrimaryStreamRole {
     private readonly cluster: VmftCluster,
     private readonly port: StreamPort,
     phase: PrimaryPhase,
+    readonly vmHost: VmHost,
   ) {
     this.phase = phase;
     this.log = phase === 'protected' ? new PrimaryLog(cluster.options.logBufferBytes) : undefined;
@@ -83,10 +84,11 @@ export class PrimaryRole implements PrimaryLogSink, PrimaryStreamRole {
 
   /** The initial primary: boots the guest and logs to pairing 0's backup from instruction 0. */
   static boot(cluster: VmftCluster, port: StreamPort): PrimaryRole {
-    const role = new PrimaryRole(cluster, port, 'protected');
     const { context } = cluster;
-    role.vmHost = context.createVmHost(port.host, (platform) => context.bootMachine(platform), (vmHost) => new PrimaryPolicy(vmHost, context.livePolicy(vmHost), role));
-    return role;
+    return createRoleHost(context, port.host, (platform) => context.bootMachine(platform), (vmHost) => {
+      const role = new PrimaryRole(cluster, port, 'protected', vmHost);
+      return { role, policy: new PrimaryPolicy(vmHost, context.livePolicy(vmHost), role) };
+    });
   }
 
   /**
@@ -97,8 +99,7 @@ export class PrimaryRole implements PrimaryLogSink, PrimaryStreamRole {
    */
   static promote(cluster: VmftCluster, port: StreamPort, vmHost: VmHost, backupPolicy: BackupPolicy): PrimaryRole {
     const { context } = cluster;
-    const role = new PrimaryRole(cluster, port, 'alone');
-    role.vmHost = vmHost;
+    const role = new PrimaryRole(cluster, port, 'alone', vmHost);
     vmHost.setPolicy(new PrimaryPolicy(vmHost, context.livePolicy(vmHost), role));
     const clock = { nowNs: Math.max(port.nowNs, vmHost.cpuNs()), retired: vmHost.machine.retired };
     for (const [hart, compareTicks] of backupPolicy.timerCompare) vmHost.armTimer(hart, compareTicks, clock);
