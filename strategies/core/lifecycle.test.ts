@@ -385,3 +385,9 @@ test('the known-broken knob goLiveWithoutTestAndSet: cut apart, both replicas go
   const story = world.story();
   assert.ok(story.includes('go-live@backup') && story.includes('alone@primary'), story.join(' '));
 });
+
+test('each pairing decides on a flag of its own: the service\'s flag for pairing 0, <flag>.pairing-N after; a bad pairing number is refused', () => {
+  assert.equal(pairingFlag('kv.live', 0), 'kv.live');
+  assert.equal(pairingFlag('kv.live', 2), 'kv.live.pairing-2');
+  assert.throws(() => pairingFlag('kv.live', -1), /pairing -1 is not a non-negative integer/);
+});

@@ -30,7 +30,7 @@ import type { PairingParameters } from '../core/driver.ts';
 /** The test-and-set flag of pairing `pairing`: the service's own flag for the first, then one each. */
 export function pairingFlag(serviceFlag: string, pairing: number): string {
   if (!Number.isSafeInteger(pairing) || pairing < 0) throw new RangeError(`pairing ${pairing} is not a non-negative integer`);
-  return pairing === 0 ? serviceFlag : `${serviceFlag}.epoch-${pairing}`;
+  return pairing === 0 ? serviceFlag : `${serviceFlag}.pairing-${pairing}`;
 }
 
 /** A heartbeat of a pairing: a sign of life from one side to the other (channel `heartbeat`). */
