@@ -51,17 +51,27 @@ export function checkHistory<State, Input, Output, Init>(model: Model<State, Inp
     const layout = layOutPartition(key, history.operations, indexes);
     searches.push(new PartitionSearch<State, Input, Output>(model as Model<State, Input, Output, unknown>, layout, initialState, allowance));
   }
+  try {
+    return decide(model, history, searches, partitions.length, appendOrderPartitions, budgetSteps);
+  } finally {
+    // The verdict holds nothing of the caches: their arrays go back to the pool for the next check.
+    for (const search of searches) search.releaseCache();
+  }
+}
+
+/** Runs the searches and turns their outcome into the verdict. */
+function decide<State, Input, Output, Init>(model: Model<State, Input, Output, Init>, history: History<Input, Output, Init>, searches: readonly PartitionSearch<State, Input, Output>[], partitionCount: number, appendOrderPartitions: number, budgetSteps: number): Verdict {
   const failed = runRoundRobin(searches, budgetSteps);
   const statistics: SearchStatistics = {
     searchSteps: searches.reduce((sum, search) => sum + search.steps, 0),
-    partitionCount: partitions.length,
+    partitionCount,
     appendOrderPartitions,
     operationCount: history.operations.length,
   };
   if (failed !== undefined) return { state: 'not-linearizable', explanation: explainFailure(model as Model<State, Input, Output, unknown>, failed, history.operations), ...statistics };
   const unfinished = searches.filter((search) => search.status === 'running').map((search) => search.layout.key);
   if (unfinished.length === 0) return { state: 'linearizable', ...statistics };
-  const reason = `the search budget of ${budgetSteps} steps ran out with ${unfinished.length} of ${partitions.length} partition${partitions.length === 1 ? '' : 's'} undecided`;
+  const reason = `the search budget of ${budgetSteps} steps ran out with ${unfinished.length} of ${partitionCount} partition${partitionCount === 1 ? '' : 's'} undecided`;
   return { state: 'unknown', reason, unfinishedPartitions: unfinished, ...statistics };
 }
 

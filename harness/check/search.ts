@@ -84,6 +84,11 @@ export class PartitionSearch<State, Input, Output> {
     if (layout.completedCount === 0) this.status = 'linearizable';
   }
 
+  /** Gives the memoisation cache's arrays back for later checks, once the verdict is made. */
+  releaseCache(): void {
+    this.cache.release();
+  }
+
   /** Configurations stored in the memoisation cache. */
   get cacheEntries(): number {
     return this.cache.entryCount;

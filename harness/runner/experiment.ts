@@ -66,7 +66,12 @@ interface HistoryFileOperation {
 
 /** Runs one experiment; `instrument` may watch (or fault) its world before it starts (crash-point exploration). */
 export function runExperiment(config: ExperimentConfig, environment: RunEnvironment, instrument?: (world: World) => void): RunReport {
-  return runExperimentWithHistory(config, environment, instrument).report;
+  if (instrument !== undefined) return runExperimentWithHistory(config, environment, instrument).report;
+  // Nobody else sees this world: once its report is built, its machines' RAM can serve the next run.
+  let world: World | undefined;
+  const { report } = prepareExperiment(config, environment, (built) => (world = built)).run();
+  world!.recycleMachines();
+  return report;
 }
 
 /** Runs one experiment and keeps its history and trace. */

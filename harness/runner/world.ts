@@ -90,6 +90,8 @@ export class World {
   private readonly crashListeners: Array<(host: string) => void> = [];
   private readonly testAndSetListeners: Array<(host: string, phase: 'request' | 'reply') => void> = [];
   private readonly instructionsPerSecond: number;
+  /** Every machine made for this run, so that their RAM can be recycled when the run is over. */
+  private readonly machines: Machine[] = [];
 
   constructor(private readonly options: WorldOptions) {
     const { run } = options;
@@ -158,7 +160,18 @@ export class World {
   private newMachine(platform: Platform): Machine {
     const { guest, service } = this.options;
     const elf = parseElf(this.options.image);
-    return new Machine({ platform, harts: guest.harts, ramBytes: guest.ramBytes, entryPoint: elf.entry, nicAddress: this.network.serviceAddress(service), diskSectors: guest.diskSectors });
+    const machine = new Machine({ platform, harts: guest.harts, ramBytes: guest.ramBytes, entryPoint: elf.entry, nicAddress: this.network.serviceAddress(service), diskSectors: guest.diskSectors });
+    this.machines.push(machine);
+    return machine;
+  }
+
+  /**
+   * Gives every machine's RAM back for the next run of this process (harness/vm/ram-pool.ts). Only
+   * for a run whose report is built and whose world nobody holds: the machines are unusable after.
+   */
+  recycleMachines(): void {
+    for (const machine of this.machines) machine.core.memory.recycle();
+    this.machines.length = 0;
   }
 
   /**

@@ -75,6 +75,6 @@ export function loadElf(machine: Machine, image: ElfImage): void {
   for (const segment of image.segments) {
     machine.writeMemory(segment.address, segment.data);
     const bss = segment.memoryBytes - segment.data.length;
-    if (bss > 0) machine.writeMemory(segment.address + segment.data.length, new Uint8Array(bss));
+    if (bss > 0) machine.zeroMemory(segment.address + segment.data.length, bss);
   }
 }

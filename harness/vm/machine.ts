@@ -166,6 +166,14 @@ export class Machine {
     this.core.dmaWritten(offset, data.length);
   }
 
+  /** Zeroes `length` RAM bytes at a guest address (a program's bss), as a write of zeroes would, without building them. */
+  zeroMemory(address: number, length: number): void {
+    const offset = ramOffset(address, length, this.core.ramBytes);
+    if (offset < 0) throw new RangeError(`${length} bytes at 0x${(address >>> 0).toString(16)} are not all in RAM`);
+    this.core.memory.zero(offset, length);
+    this.core.dmaWritten(offset, length);
+  }
+
   /** A copy of RAM bytes at a guest address. */
   readMemory(address: number, length: number): Uint8Array {
     const offset = ramOffset(address, length, this.core.ramBytes);

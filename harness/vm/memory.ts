@@ -5,6 +5,7 @@
  */
 import { Hash64, hashWordsInto } from './hash.ts';
 import { PAGE_SHIFT, PAGE_SIZE, RAM_BASE } from './memory-map.ts';
+import { recycleRam, takeRam } from './ram-pool.ts';
 import type { PageImage } from './types.ts';
 
 /** Page flag: written since the last `markClean` (the checkpoint delta). */
@@ -48,7 +49,7 @@ export class Memory {
     }
     this.ramBytes = ramBytes;
     this.pageCount = ramBytes >>> PAGE_SHIFT;
-    this.buffer = new ArrayBuffer(ramBytes);
+    this.buffer = takeRam(ramBytes);
     this.words = new Int32Array(this.buffer);
     this.halfwords = new Int16Array(this.buffer);
     this.unsignedHalfwords = new Uint16Array(this.buffer);
@@ -56,6 +57,14 @@ export class Memory {
     this.unsignedBytes = new Uint8Array(this.buffer);
     this.pageFlags = new Uint8Array(this.pageCount).fill(PAGE_STALE);
     this.pageHashes = new Int32Array(this.pageCount * 2);
+  }
+
+  /**
+   * Hands this RAM to a later machine (ram-pool.ts): only once the machine will never run or be
+   * read again. Its views are detached, so a stray use reads an empty RAM rather than another run's.
+   */
+  recycle(): void {
+    recycleRam(this.buffer);
   }
 
   /** Copies `data` into RAM at byte offset `offset` (DMA, loading), marking the pages written. */
