@@ -4,9 +4,9 @@
  * out. The rules, in the order they apply:
  * 1. One input at a time: the effects of an input are all carried out, in the order the lifecycle
  *    returned them, before the next input (one a stream gives while an effect runs waits its turn).
- * 2. Nothing reaches a crashed host: no delivery, no timer, no test-and-set answer, no stream call,
- *    and a stream's own sends and timers on a crashed host are dropped. So no role needs a crash
- *    guard.
+ * 2. Nothing reaches a crashed host: no delivery, no timer, no test-and-set answer or retry, no
+ *    stream call, and a stream's own sends and timers on a crashed host are dropped. So no role
+ *    needs a crash guard.
  * 3. A host's lifecycle timers are one per name: setting one moves it.
  * The stream gets a `StreamPort` rather than the simulation and the network.
  */
@@ -264,6 +264,21 @@ export class PairingDriver<Message, Content = undefined> {
     };
   }
 
+  /**
+   * `host`'s storage client as the go-live retries use it: the storage client's timeouts are timers
+   * that outlive a crash, so a host that crashed while it asked would go on asking (sends the
+   * network drops) and its attempts would count in the strategy's figures. A crashed host asks
+   * nothing more, and its pending decision ends there: no answer, no count.
+   */
+  private liveStorageClient(host: string): Pick<StorageClient, 'testAndSet'> {
+    const client = this.context.storageClient(host);
+    return {
+      testAndSet: (flag, done) => client.testAndSet(flag, (result) => {
+        if (!this.crashed(host)) done(result);
+      }),
+    };
+  }
+
   private run(queued: QueuedInput<Message, Content>): void {
     if (this.crashed(queued.host)) return;
     const driven = this.driven(queued.host);
@@ -294,7 +309,7 @@ export class PairingDriver<Message, Content = undefined> {
         driven.timers.delete(effect.name);
         return;
       case 'ask-test-and-set':
-        return testAndSetWithRetry(context.storageClient(host), effect.flag, effect.attempts, (outcome) => {
+        return testAndSetWithRetry(this.liveStorageClient(host), effect.flag, effect.attempts, (outcome) => {
           this.options.countTestAndSetAttempts?.(outcome.attempts);
           this.input(host, { kind: 'test-and-set', outcome });
         });

@@ -143,6 +143,7 @@ interface Cluster {
 interface ClusterOptions {
   readonly settings?: Partial<PairingSettings>;
   readonly heartbeat?: HeartbeatFormat<number>;
+  readonly countTestAndSetAttempts?: (attempts: number) => void;
 }
 
 function cluster(spares: readonly string[] = ['spare-0'], options: ClusterOptions = {}): Cluster {
@@ -156,6 +157,7 @@ function cluster(spares: readonly string[] = ['spare-0'], options: ClusterOption
     },
     settings: { heartbeatNs: 5 * MS, failureTimeoutNs: 50 * MS, testAndSetAttempts: 100, firstStateRetryNs: 50 * MS, firstStateAttempts: 4, ...options.settings },
     ...(options.heartbeat === undefined ? {} : { heartbeat: options.heartbeat }),
+    ...(options.countTestAndSetAttempts === undefined ? {} : { countTestAndSetAttempts: options.countTestAndSetAttempts }),
     stream: (port) => {
       const host = new ToyHost(port);
       hosts.set(port.host, host);
@@ -273,6 +275,28 @@ test('nothing reaches a crashed host: no timer, no delivery, no stream call', ()
   assert.equal(world.sent.filter((message) => message.from === 'backup').length, sentBefore, 'the crashed backup sent nothing more');
   assert.equal(host('backup').halted, undefined);
   assert.deepEqual(host('primary').released, [1]);
+});
+
+test('the primary crashes while it asks a cut-off storage whether to go on alone: it asks nothing more, and its unfinished decision counts no attempts', () => {
+  const counted: number[] = [];
+  const { world, driver } = cluster([], { countTestAndSetAttempts: (attempts) => counted.push(attempts) });
+  const asked: Array<{ readonly host: string; readonly atNs: number }> = [];
+  const storageClient = world.storageClient.bind(world);
+  world.storageClient = (host: string) => {
+    const client = storageClient(host);
+    return { testAndSet: (flag, done) => (asked.push({ host, atNs: world.nowNs }), client.testAndSet(flag, done)) };
+  };
+  world.runFor(1 * MS);
+  world.crash('backup');
+  world.isolate('primary');
+  world.runFor(120 * MS);
+  assert.equal(driver.lifecycleOf('primary').mode, 'deciding');
+  assert.ok(asked.length >= 1, 'the primary asked test-and-set');
+  world.crash('primary');
+  const crashNs = world.nowNs;
+  world.runFor(6_000 * MS);
+  assert.deepEqual(asked.filter((request) => request.atNs > crashNs), [], 'no test-and-set request after the crash');
+  assert.deepEqual(counted, [], 'no attempts counted for a decision the crash cut short');
 });
 
 test('a deposed primary wakes up: its log of the old pairing is dropped by the new primary, it loses the old pairing\'s flag and halts', () => {
