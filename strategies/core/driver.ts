@@ -109,7 +109,7 @@ export interface PairingDriverOptions<Message, Content = undefined> {
   readonly stream: (port: StreamPort) => HostStream<Message, Content>;
   /**
    * The strategy's heartbeat format, if its heartbeats carry stream content; then every host's
-   * stream must implement `heartbeatContent`. Absent: the core's own heartbeat.
+   * stream must implement `heartbeatContent` and `heartbeatHeard`. Absent: the core's own heartbeat.
    */
   readonly heartbeat?: HeartbeatFormat<Content>;
   /** Test-and-set requests one decision took (for the strategy's figures). */

@@ -81,8 +81,9 @@ export type StreamCall =
   /**
    * A heartbeat just went out on the regular schedule (not one sent early to pass news on): the
    * stream's periodic work that rides on the heartbeat interval (vmft: a PROGRESS log entry and the
-   * retransmission check). Every host's every scheduled heartbeat, whatever its role and mode; the
-   * stream decides what, if anything, it does.
+   * retransmission check). Every scheduled heartbeat of every host that sends them: a primary
+   * `protected` or `reprotecting`, a backup `following` (none while suspecting, deciding, alone or
+   * halted); the stream decides what, if anything, it does.
    */
   | { readonly kind: 'heartbeat-tick' }
   /**
