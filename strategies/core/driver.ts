@@ -70,10 +70,11 @@ export interface HeartbeatFormat<Content> {
 export interface HostStream<Message, Content = undefined> {
   /**
    * Pairing 0 starts: the host is its primary or backup. Called before its lifecycle starts (a
-   * primary creates its machine here; a backup creates and starts it).
+   * primary creates its machine here; a backup creates it and starts it here, as app-rsm's and
+   * colo's do, or in `started`, as vmft's does, whose first ack needs the lifecycle's peer).
    */
   boot(role: 'primary' | 'backup'): void;
-  /** Called right after the lifecycle started (a primary starts its machine here). */
+  /** Called right after the lifecycle started (a primary starts its machine here; so may a backup). */
   started?(): void;
   /** Carries out `call`; for `deliver`, `message` is the stream message the lifecycle routed here. */
   call(call: StreamCall, message: { readonly from: string; readonly message: Message } | undefined): void;
