@@ -95,7 +95,7 @@ export interface StreamPort {
   timer(delayNs: TimeNs, action: () => void): Cancellable;
   declare(event: StrategyEvent): void;
   /** A word from the stream to its lifecycle. */
-  tell(input: Extract<PairingInput, { kind: 'go-live-ready' | 'first-state-acknowledged' | 'established-shown' }>): void;
+  tell(input: Extract<PairingInput, { kind: 'go-live-ready' | 'first-state-sent' | 'first-state-acknowledged' | 'established-shown' }>): void;
 }
 
 /** Options of the driver. */

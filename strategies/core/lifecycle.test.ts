@@ -51,6 +51,12 @@ class ToyHost implements HostStream<ToyMessage, number> {
   /** `heartbeat-tick` calls, and the content of each peer heartbeat heard (with a heartbeat format). */
   ticks = 0;
   heard: number[] = [];
+  /**
+   * Primary: how long bringing up a spare copies before the first state can leave (0: at once); a
+   * stream with a pause tells `first-state-sent` when it sends, and resends nothing before.
+   */
+  copyPauseNs = 0;
+  private firstStateSent = false;
   constructor(private readonly port: StreamPort) {}
 
   boot(): void {}
@@ -83,8 +89,17 @@ class ToyHost implements HostStream<ToyMessage, number> {
         return;
       case 'bring-up':
         this.acked = 0;
-        return this.ship(true);
+        if (this.copyPauseNs === 0) return this.ship(true);
+        this.firstStateSent = false;
+        this.port.timer(this.copyPauseNs, () => {
+          if (this.port.lifecycle.mode !== 'reprotecting') return; // the core gave up meanwhile
+          this.firstStateSent = true;
+          this.ship(true);
+          this.port.tell({ kind: 'first-state-sent' });
+        });
+        return;
       case 'resend-first-state':
+        if (this.copyPauseNs > 0 && !this.firstStateSent) return;
         return this.ship(true);
       case 'reprotected':
         this.reprotected++;
@@ -235,6 +250,20 @@ test('an ack of the new backup\'s first state is lost during re-protection: the 
   assert.equal(driver.lifecycleOf('spare-0').mode, 'following');
   const story = world.story();
   assert.ok(story.includes('reprotect-done@spare-0') && !story.includes('halt@spare-0'), story.join(' '));
+});
+
+test('a copy pause longer than all the first-state retries: counted from the first send (firstStateCountedFromSend), the spare is brought up; counted from bring-up, every attempt lapses before anything was sent', () => {
+  const story = (countedFromSend: boolean) => {
+    const { world, driver, host } = cluster(['spare-0'], { settings: { firstStateCountedFromSend: countedFromSend } });
+    world.runFor(1 * MS);
+    host('primary').copyPauseNs = 300 * MS; // 4 attempts x 50 ms would all lapse during it
+    world.crash('backup');
+    world.runFor(800 * MS);
+    const sends = world.sent.filter((message) => message.to === 'spare-0' && message.channel === 'log').length;
+    return { mode: driver.lifecycleOf('primary').mode, sends, story: world.story().filter((event) => event.startsWith('reprotect')) };
+  };
+  assert.deepEqual(story(true), { mode: 'protected', sends: 1, story: ['reprotect-start@spare-0', 'reprotect-done@spare-0'] });
+  assert.deepEqual(story(false), { mode: 'alone', sends: 0, story: ['reprotect-start@spare-0', 'reprotect-failed@spare-0'] });
 });
 
 test('a new backup that suspects the primary before it heard the pairing established halts and never asks the flag', () => {
