@@ -1,11 +1,17 @@
 /**
  * The plugin API, as a strategy outside the repository imports it: `import type { Strategy } from
  * 'ftbench/strategy'` (package.json `exports`; `ftbench --plugin PATH` resolves the package's own
- * name for plugins that did not install it). The types of the plugin contract, the parameter
- * helpers, and the shared building blocks every built-in strategy uses.
+ * name for plugins that did not install it). The types of the plugin contract, the host, machine
+ * and policy types a role is written against (`VmHost`, `Machine`, `MachineSnapshot`, `HostPolicy`,
+ * and `DelegatingPolicy` to extend the live policy), the parameter helpers, and the shared
+ * building blocks every built-in strategy uses.
  */
 export type * from './types.ts';
 export type * from '../harness/host/types.ts';
+export type { VmHost } from '../harness/host/vm-host.ts';
+export { DelegatingPolicy } from '../harness/host/delegating-policy.ts';
+export type { Machine } from '../harness/vm/machine.ts';
+export type { DiskCompletion, DiskRequest, HartSlice, MachineSnapshot, Platform } from '../harness/vm/types.ts';
 export type { ParameterSpec, ParameterValues } from '../harness/params.ts';
 export { booleanParameter, integerParameter, stringParameter } from '../harness/params.ts';
 export { ConfigError } from '../harness/errors.ts';

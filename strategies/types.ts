@@ -115,7 +115,7 @@ export type StrategyEvent =
    * new backup is in place).
    */
   | { readonly kind: 'protected'; readonly host: string }
-  /** A new backup started being brought up on `host`; the primary paused for `pauseNs`. */
+  /** A new backup started being brought up on `host` (the primary's pause for it comes with `reprotect-done`). */
   | { readonly kind: 'reprotect-start'; readonly host: string }
   /**
    * The new backup on `host` is in place: the primary's outputs wait on it and it knows it may take

@@ -60,6 +60,75 @@ test('a strategy in a folder outside the repository loads by path, runs, and is 
   assert.equal(listing.strategies.find((strategy: { name: string }) => strategy.name === 'vmft').origin, 'built-in');
 });
 
+/**
+ * A primary-backup plugin on the replication core, written from strategies/README.md alone: its
+ * roles hold a `VmHost`, its primary's policy extends the live one through `DelegatingPolicy`, its
+ * hosts are a `RoleSwitchingStream` driven by a `PairingDriver` (the backup keeps no state: the
+ * test is the API, not a correct strategy).
+ */
+const CORE_PLUGIN = `
+import {
+  DelegatingPolicy, PairingDriver, RoleSwitchingStream, createRoleHost, pairingSettings, resolvePairingParameters,
+  heartbeatParameter, FAILURE_TIMEOUT_PARAMETER, TEST_AND_SET_ATTEMPTS_PARAMETER,
+  type BackupStreamRole, type MachineOutput, type PrimaryStreamRole, type Strategy, type StrategyContext, type StreamPort, type VmHost,
+} from 'ftbench/strategy';
+
+const counts = { outputs: 0, ticks: 0 };
+class CountingPolicy extends DelegatingPolicy {
+  override onOutput(output: MachineOutput): void {
+    counts.outputs++;
+    super.onOutput(output);
+  }
+}
+class Primary implements PrimaryStreamRole {
+  constructor(readonly vmHost: VmHost) {}
+  start(): void { this.vmHost.start(); }
+  heartbeatTick(): void { counts.ticks++; }
+  goAlone(): void {}
+  halt(): void { this.vmHost.stop(); }
+}
+class Backup implements BackupStreamRole {
+  halt(): void {}
+}
+class Host extends RoleSwitchingStream<never, Primary, Backup> {
+  constructor(private readonly context: StrategyContext, port: StreamPort) { super(port); }
+  protected override bootPrimary(): Primary {
+    const { context } = this;
+    return createRoleHost(context, this.port.host, (platform) => context.bootMachine(platform), (vmHost) => ({ role: new Primary(vmHost), policy: new CountingPolicy(context.livePolicy(vmHost)) }));
+  }
+  protected override bootBackup(): Backup { return new Backup(); }
+  protected override promote(): Primary { throw new Error('not in this test'); }
+  protected override deliver(): void {}
+}
+export const strategy: Strategy = {
+  name: 'core-plugin',
+  description: 'a pair on the replication core (a plugin)',
+  parameters: [heartbeatParameter(''), FAILURE_TIMEOUT_PARAMETER, TEST_AND_SET_ATTEMPTS_PARAMETER],
+  supports: { multiprocessorGuests: true, disk: true },
+  replicas: 2,
+  spares: 0,
+  create(context) {
+    const driver = new PairingDriver<never>(context, {
+      channels: [],
+      decode: () => { throw new Error('no stream messages'); },
+      settings: pairingSettings(resolvePairingParameters('core-plugin', context.parameters), 1),
+      stream: (port) => new Host(context, port),
+    });
+    return { start: () => driver.start(), figures: () => ({ ...counts }) };
+  },
+};
+`;
+
+test('a primary-backup plugin on the replication core, as the guide describes it, loads and runs: DelegatingPolicy and the host types come from ftbench/strategy', () => {
+  const path = plugin('core-plugin.ts', CORE_PLUGIN);
+  const run = ftbench('--plugin', path, 'run', '--strategy', 'core-plugin', '--workload', 'counter', '--set', 'operations=30', '--json');
+  assert.equal(run.status, 0, run.stderr);
+  const report = JSON.parse(run.stdout);
+  assert.deepEqual([report.opsCompleted, report.verdicts.linearizable.state], [30, 'pass']);
+  assert.ok(report.strategyFigures.outputs >= 30, `outputs through the plugin's DelegatingPolicy: ${report.strategyFigures.outputs}`);
+  assert.ok(report.strategyFigures.ticks > 0, 'the core called the primary role\'s heartbeatTick');
+});
+
 test('a bad plugin is refused naming the file and the problem, exit 2', () => {
   const cases: Array<[string, string, RegExp]> = [
     ['no-export.ts', 'export const nothing = 1;\n', /exports no strategy: expected an export named strategy or strategies, or a default export/],

@@ -4,9 +4,9 @@
  * out. The rules, in the order they apply:
  * 1. One input at a time: the effects of an input are all carried out, in the order the lifecycle
  *    returned them, before the next input (one a stream gives while an effect runs waits its turn).
- * 2. Nothing reaches a crashed host: no delivery, no timer, no test-and-set answer, no stream call,
- *    and a stream's own sends and timers on a crashed host are dropped. So no role needs a crash
- *    guard.
+ * 2. Nothing reaches a crashed host: no delivery, no timer, no test-and-set answer or retry, no
+ *    stream call, and a stream's own sends and timers on a crashed host are dropped. So no role
+ *    needs a crash guard.
  * 3. A host's lifecycle timers are one per name: setting one moves it.
  * The stream gets a `StreamPort` rather than the simulation and the network.
  */
@@ -70,10 +70,11 @@ export interface HeartbeatFormat<Content> {
 export interface HostStream<Message, Content = undefined> {
   /**
    * Pairing 0 starts: the host is its primary or backup. Called before its lifecycle starts (a
-   * primary creates its machine here; a backup creates and starts it).
+   * primary creates its machine here; a backup creates it and starts it here, as app-rsm's and
+   * colo's do, or in `started`, as vmft's does, whose first ack needs the lifecycle's peer).
    */
   boot(role: 'primary' | 'backup'): void;
-  /** Called right after the lifecycle started (a primary starts its machine here). */
+  /** Called right after the lifecycle started (a primary starts its machine here; so may a backup). */
   started?(): void;
   /** Carries out `call`; for `deliver`, `message` is the stream message the lifecycle routed here. */
   call(call: StreamCall, message: { readonly from: string; readonly message: Message } | undefined): void;
@@ -94,7 +95,7 @@ export interface StreamPort {
   timer(delayNs: TimeNs, action: () => void): Cancellable;
   declare(event: StrategyEvent): void;
   /** A word from the stream to its lifecycle. */
-  tell(input: Extract<PairingInput, { kind: 'go-live-ready' | 'first-state-acknowledged' | 'established-shown' }>): void;
+  tell(input: Extract<PairingInput, { kind: 'go-live-ready' | 'first-state-sent' | 'first-state-acknowledged' | 'established-shown' }>): void;
 }
 
 /** Options of the driver. */
@@ -109,7 +110,7 @@ export interface PairingDriverOptions<Message, Content = undefined> {
   readonly stream: (port: StreamPort) => HostStream<Message, Content>;
   /**
    * The strategy's heartbeat format, if its heartbeats carry stream content; then every host's
-   * stream must implement `heartbeatContent`. Absent: the core's own heartbeat.
+   * stream must implement `heartbeatContent` and `heartbeatHeard`. Absent: the core's own heartbeat.
    */
   readonly heartbeat?: HeartbeatFormat<Content>;
   /** Test-and-set requests one decision took (for the strategy's figures). */
@@ -264,6 +265,21 @@ export class PairingDriver<Message, Content = undefined> {
     };
   }
 
+  /**
+   * `host`'s storage client as the go-live retries use it: the storage client's timeouts are timers
+   * that outlive a crash, so a host that crashed while it asked would go on asking (sends the
+   * network drops) and its attempts would count in the strategy's figures. A crashed host asks
+   * nothing more, and its pending decision ends there: no answer, no count.
+   */
+  private liveStorageClient(host: string): Pick<StorageClient, 'testAndSet'> {
+    const client = this.context.storageClient(host);
+    return {
+      testAndSet: (flag, done) => client.testAndSet(flag, (result) => {
+        if (!this.crashed(host)) done(result);
+      }),
+    };
+  }
+
   private run(queued: QueuedInput<Message, Content>): void {
     if (this.crashed(queued.host)) return;
     const driven = this.driven(queued.host);
@@ -294,7 +310,7 @@ export class PairingDriver<Message, Content = undefined> {
         driven.timers.delete(effect.name);
         return;
       case 'ask-test-and-set':
-        return testAndSetWithRetry(context.storageClient(host), effect.flag, effect.attempts, (outcome) => {
+        return testAndSetWithRetry(this.liveStorageClient(host), effect.flag, effect.attempts, (outcome) => {
           this.options.countTestAndSetAttempts?.(outcome.attempts);
           this.input(host, { kind: 'test-and-set', outcome });
         });

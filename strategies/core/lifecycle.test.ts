@@ -51,6 +51,12 @@ class ToyHost implements HostStream<ToyMessage, number> {
   /** `heartbeat-tick` calls, and the content of each peer heartbeat heard (with a heartbeat format). */
   ticks = 0;
   heard: number[] = [];
+  /**
+   * Primary: how long bringing up a spare copies before the first state can leave (0: at once); a
+   * stream with a pause tells `first-state-sent` when it sends, and resends nothing before.
+   */
+  copyPauseNs = 0;
+  private firstStateSent = false;
   constructor(private readonly port: StreamPort) {}
 
   boot(): void {}
@@ -83,8 +89,17 @@ class ToyHost implements HostStream<ToyMessage, number> {
         return;
       case 'bring-up':
         this.acked = 0;
-        return this.ship(true);
+        if (this.copyPauseNs === 0) return this.ship(true);
+        this.firstStateSent = false;
+        this.port.timer(this.copyPauseNs, () => {
+          if (this.port.lifecycle.mode !== 'reprotecting') return; // the core gave up meanwhile
+          this.firstStateSent = true;
+          this.ship(true);
+          this.port.tell({ kind: 'first-state-sent' });
+        });
+        return;
       case 'resend-first-state':
+        if (this.copyPauseNs > 0 && !this.firstStateSent) return;
         return this.ship(true);
       case 'reprotected':
         this.reprotected++;
@@ -143,6 +158,7 @@ interface Cluster {
 interface ClusterOptions {
   readonly settings?: Partial<PairingSettings>;
   readonly heartbeat?: HeartbeatFormat<number>;
+  readonly countTestAndSetAttempts?: (attempts: number) => void;
 }
 
 function cluster(spares: readonly string[] = ['spare-0'], options: ClusterOptions = {}): Cluster {
@@ -156,6 +172,7 @@ function cluster(spares: readonly string[] = ['spare-0'], options: ClusterOption
     },
     settings: { heartbeatNs: 5 * MS, failureTimeoutNs: 50 * MS, testAndSetAttempts: 100, firstStateRetryNs: 50 * MS, firstStateAttempts: 4, ...options.settings },
     ...(options.heartbeat === undefined ? {} : { heartbeat: options.heartbeat }),
+    ...(options.countTestAndSetAttempts === undefined ? {} : { countTestAndSetAttempts: options.countTestAndSetAttempts }),
     stream: (port) => {
       const host = new ToyHost(port);
       hosts.set(port.host, host);
@@ -235,6 +252,20 @@ test('an ack of the new backup\'s first state is lost during re-protection: the 
   assert.ok(story.includes('reprotect-done@spare-0') && !story.includes('halt@spare-0'), story.join(' '));
 });
 
+test('a copy pause longer than all the first-state retries: counted from the first send (firstStateCountedFromSend), the spare is brought up; counted from bring-up, every attempt lapses before anything was sent', () => {
+  const story = (countedFromSend: boolean) => {
+    const { world, driver, host } = cluster(['spare-0'], { settings: { firstStateCountedFromSend: countedFromSend } });
+    world.runFor(1 * MS);
+    host('primary').copyPauseNs = 300 * MS; // 4 attempts x 50 ms would all lapse during it
+    world.crash('backup');
+    world.runFor(800 * MS);
+    const sends = world.sent.filter((message) => message.to === 'spare-0' && message.channel === 'log').length;
+    return { mode: driver.lifecycleOf('primary').mode, sends, story: world.story().filter((event) => event.startsWith('reprotect')) };
+  };
+  assert.deepEqual(story(true), { mode: 'protected', sends: 1, story: ['reprotect-start@spare-0', 'reprotect-done@spare-0'] });
+  assert.deepEqual(story(false), { mode: 'alone', sends: 0, story: ['reprotect-start@spare-0', 'reprotect-failed@spare-0'] });
+});
+
 test('a new backup that suspects the primary before it heard the pairing established halts and never asks the flag', () => {
   const { world, driver } = cluster();
   world.runFor(1 * MS);
@@ -273,6 +304,28 @@ test('nothing reaches a crashed host: no timer, no delivery, no stream call', ()
   assert.equal(world.sent.filter((message) => message.from === 'backup').length, sentBefore, 'the crashed backup sent nothing more');
   assert.equal(host('backup').halted, undefined);
   assert.deepEqual(host('primary').released, [1]);
+});
+
+test('the primary crashes while it asks a cut-off storage whether to go on alone: it asks nothing more, and its unfinished decision counts no attempts', () => {
+  const counted: number[] = [];
+  const { world, driver } = cluster([], { countTestAndSetAttempts: (attempts) => counted.push(attempts) });
+  const asked: Array<{ readonly host: string; readonly atNs: number }> = [];
+  const storageClient = world.storageClient.bind(world);
+  world.storageClient = (host: string) => {
+    const client = storageClient(host);
+    return { testAndSet: (flag, done) => (asked.push({ host, atNs: world.nowNs }), client.testAndSet(flag, done)) };
+  };
+  world.runFor(1 * MS);
+  world.crash('backup');
+  world.isolate('primary');
+  world.runFor(120 * MS);
+  assert.equal(driver.lifecycleOf('primary').mode, 'deciding');
+  assert.ok(asked.length >= 1, 'the primary asked test-and-set');
+  world.crash('primary');
+  const crashNs = world.nowNs;
+  world.runFor(6_000 * MS);
+  assert.deepEqual(asked.filter((request) => request.atNs > crashNs), [], 'no test-and-set request after the crash');
+  assert.deepEqual(counted, [], 'no attempts counted for a decision the crash cut short');
 });
 
 test('a deposed primary wakes up: its log of the old pairing is dropped by the new primary, it loses the old pairing\'s flag and halts', () => {

@@ -50,7 +50,10 @@ export class PairingLifecycle {
   private beating = false;
   /** The peer is watched (the `suspicion` timer runs). */
   private watching = false;
-  /** Re-protection: sends of the first state so far, the primary's pause for it, and whether the new backup confirmed. */
+  /**
+   * Re-protection: sends of the first state so far (with `firstStateCountedFromSend`, 0 until the
+   * stream said it sent it), the primary's pause for it, and whether the new backup confirmed.
+   */
   private firstStateSends = 0;
   private pauseNs: TimeNs = 0;
   private reprotectDone = false;
@@ -110,6 +113,9 @@ export class PairingLifecycle {
         break;
       case 'go-live-ready':
         if (this.currentRole === 'backup' && this.currentMode === 'suspecting') this.decide();
+        break;
+      case 'first-state-sent':
+        this.onFirstStateSent();
         break;
       case 'first-state-acknowledged':
         this.onFirstStateAcknowledged(input.pauseNs, nowNs);
@@ -331,13 +337,23 @@ export class PairingLifecycle {
     this.currentPeer = spare;
     this.established = false;
     this.reprotectDone = false;
-    this.firstStateSends = 1;
+    const countedFromSend = this.options.firstStateCountedFromSend === true;
+    this.firstStateSends = countedFromSend ? 0 : 1;
     this.declare({ kind: 'reprotect-start', host: spare });
     // Heartbeats without suspicion while the spare is brought up: they keep a spare that restored
     // the first state waiting (its ack may be lost, the state sent again) without letting it
     // contest the new pairing's flag. Whether it answers is the first state's bounded retries.
     this.startBeating();
     this.stream({ kind: 'bring-up', spare, pairing: this.currentPairing });
+    // A stream that sends only after its copy pause starts the count when it sends.
+    if (!countedFromSend) this.emit({ kind: 'set-timer', name: 'first-state', delayNs: this.options.firstStateRetryNs });
+  }
+
+  /** The stream sent the first state for the first time: its bounded resends are counted from now. */
+  private onFirstStateSent(): void {
+    if (this.options.firstStateCountedFromSend !== true) return;
+    if (this.currentRole !== 'primary' || this.currentMode !== 'reprotecting' || this.established || this.firstStateSends > 0) return;
+    this.firstStateSends = 1;
     this.emit({ kind: 'set-timer', name: 'first-state', delayNs: this.options.firstStateRetryNs });
   }
 

@@ -57,6 +57,11 @@ export type PairingInput =
    * that checkpoint). Lets a pairing whose heartbeats are lost still be confirmed.
    */
   | { readonly kind: 'established-shown' }
+  /**
+   * From the primary's stream (with `firstStateCountedFromSend`): it sent the new backup's first
+   * state for the first time; the first-state retries are counted from now.
+   */
+  | { readonly kind: 'first-state-sent' }
   /** From the primary's stream: the new backup acknowledged its first state (the pairing is established). */
   | { readonly kind: 'first-state-acknowledged'; readonly pauseNs: TimeNs };
 
@@ -81,8 +86,9 @@ export type StreamCall =
   /**
    * A heartbeat just went out on the regular schedule (not one sent early to pass news on): the
    * stream's periodic work that rides on the heartbeat interval (vmft: a PROGRESS log entry and the
-   * retransmission check). Every host's every scheduled heartbeat, whatever its role and mode; the
-   * stream decides what, if anything, it does.
+   * retransmission check). Every scheduled heartbeat of every host that sends them: a primary
+   * `protected` or `reprotecting`, a backup `following` (none while suspecting, deciding, alone or
+   * halted); the stream decides what, if anything, it does.
    */
   | { readonly kind: 'heartbeat-tick' }
   /**
@@ -155,5 +161,13 @@ export interface PairingOptions {
   readonly firstStateRetryNs: TimeNs;
   /** ...at most this many times; then the primary gives up on that spare and goes on alone. */
   readonly firstStateAttempts: number;
+  /**
+   * The stream sends the first state only some time after `bring-up` (at the end of the copy
+   * pause, as vmft does) and tells `first-state-sent` when it first does: the bounded sends are
+   * counted from then, not from `bring-up`. Without it a copy pause longer than
+   * `firstStateAttempts` × `firstStateRetryNs` gives up on every spare before anything was sent.
+   * Absent or false: counted from `bring-up`.
+   */
+  readonly firstStateCountedFromSend?: boolean;
   readonly pool: PairingPool;
 }

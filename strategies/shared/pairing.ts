@@ -117,7 +117,7 @@ export function resolvePairingParameters(strategy: string, values: ParameterValu
 }
 
 /** Refuses a failure timeout that a single late heartbeat could trip. */
-export function checkFailureTimeout(strategy: string, heartbeatNs: number, failureTimeoutNs: number): void {
+function checkFailureTimeout(strategy: string, heartbeatNs: number, failureTimeoutNs: number): void {
   if (failureTimeoutNs > heartbeatNs) return;
   throw new ConfigError(`strategy ${strategy}: failure-timeout-ms = ${failureTimeoutNs / 1e6} is not valid with heartbeat-ms = ${heartbeatNs / 1e6}: expected a failure timeout longer than the heartbeat interval`);
 }

@@ -46,6 +46,8 @@ export class VmftCluster {
       settings: {
         ...pairingSettings(options, options.snapshotAttempts),
         backupGraceNs: options.backupGraceNs,
+        // The snapshot leaves only after the copy pause: its bounded sends count from then.
+        firstStateCountedFromSend: true,
         goLiveWithoutTestAndSet: !variant.testAndSet,
       },
       stream: (port) => new VmftHost(this, port),

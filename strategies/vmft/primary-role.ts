@@ -379,7 +379,7 @@ export class PrimaryRole implements PrimaryLogSink, PrimaryStreamRole {
     pauseAndSnapshot(this.port, this.vmHost, options.memoryCopyBytesPerSecond, taken, resumed);
   }
 
-  /** The snapshot was not acknowledged in time: send it again (nothing yet while it is being copied). */
+  /** The snapshot was not acknowledged in time: send it again (the core counts from its first send, after the copy). */
   resendFirstState(): void {
     if (this.phase === 'reprotecting' && this.snapshotSent) this.sendSnapshot();
   }
@@ -390,6 +390,7 @@ export class PrimaryRole implements PrimaryLogSink, PrimaryStreamRole {
     if (spare === undefined || message === undefined) return;
     this.port.send(spare, CHANNEL_REPLICATION, message);
     this.snapshotSent = true;
+    this.port.tell({ kind: 'first-state-sent' });
     this.flush();
   }
 

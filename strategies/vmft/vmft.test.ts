@@ -77,6 +77,14 @@ test('repeated-failover: two crashes of the service owner, each followed by re-p
   }
 });
 
+test('a copy pause longer than every snapshot retry (memory copy at 1 MB/s, about 300 ms against 4 x 50 ms): the spare is still brought up, its sends counted from the first one after the copy', () => {
+  const report = run('vmft', 'counter', 'crash-primary', 1, { ...busy, 'memory-copy-mb-per-s': '1' });
+  assert.deepEqual(violations(report.verdicts), [], describe(report));
+  assert.ok((report.strategyFigures.reprotectPauseNsMax ?? 0) > 200_000_000, describe(report));
+  assert.equal(report.strategyFigures.reprotections, 1, describe(report));
+  assert.ok(!report.events.some((event) => event.kind === 'reprotect-failed'), describe(report));
+});
+
 test('vmft-no-output-rule is caught: after a crash right after a reply, a client sees a value the new primary never had', () => {
   const mutant = findStrategy('vmft-no-output-rule');
   assert.equal(mutant.knownBroken?.exposedBy, 'crash-primary-after-reply');
