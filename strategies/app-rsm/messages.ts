@@ -100,7 +100,7 @@ export function encodeOperationBatch(batch: OperationBatch): Uint8Array {
   return writer.finish();
 }
 
-export function decodeOperationBatch(bytes: Uint8Array): OperationBatch {
+function decodeOperationBatch(bytes: Uint8Array): OperationBatch {
   const reader = new ByteReader(bytes);
   if (reader.u8() !== TYPE_OPERATIONS) throw new DecodeError('not an operation batch');
   const pairing = reader.u32();

@@ -138,7 +138,7 @@ export function pairingSettings(parameters: PairingParameters, firstStateAttempt
 }
 
 /** The run-wide pool: `spares` brought up in the order given, pairings numbered 1, 2, ... */
-export function sparePool(spares: readonly string[]): PairingPool {
+function sparePool(spares: readonly string[]): PairingPool {
   const left = [...spares];
   let next = 1;
   return { takeSpare: () => left.shift(), newPairing: () => next++ };

@@ -25,7 +25,7 @@ import type { TimeNs } from '../../harness/sim/types.ts';
 import type { PairingEffect, PairingInput, PairingMode, PairingOptions, PairingRole, PairingTimer, StreamCall } from './types.ts';
 
 /** Sync points are numbered per pairing, `pairing * SYNC_POINT_STRIDE + sequence`, so two pairings never share one. */
-export const SYNC_POINT_STRIDE = 2 ** 40;
+const SYNC_POINT_STRIDE = 2 ** 40;
 
 /** The sync point `sequence` (an instruction count, a checkpoint or an operation number) of pairing `pairing`. */
 export function syncPoint(pairing: number, sequence: number): number {
