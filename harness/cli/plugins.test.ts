@@ -1,7 +1,7 @@
 /** Plugins from a path: a strategy in a temporary folder outside the repository loads and runs. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -127,6 +127,21 @@ test('a primary-backup plugin on the replication core, as the guide describes it
   assert.deepEqual([report.opsCompleted, report.verdicts.linearizable.state], [30, 'pass']);
   assert.ok(report.strategyFigures.outputs >= 30, `outputs through the plugin's DelegatingPolicy: ${report.strategyFigures.outputs}`);
   assert.ok(report.strategyFigures.ticks > 0, 'the core called the primary role\'s heartbeatTick');
+});
+
+test('a plugin folder is loaded by its index file (index.mts here); a folder without one is refused naming the files looked for', () => {
+  const withIndex = join(folder, 'by-index');
+  mkdirSync(withIndex);
+  writeFileSync(join(withIndex, 'index.mts'), SOLO.replace('NAME', 'by-index').replace('REPLICAS', '1'));
+  const listing = ftbench('--plugin', withIndex, 'list', '--json');
+  assert.equal(listing.status, 0, listing.stderr);
+  const loaded = JSON.parse(listing.stdout).strategies.find((strategy: { name: string }) => strategy.name === 'by-index');
+  assert.equal(loaded?.origin, join(withIndex, 'index.mts'));
+  const empty = join(folder, 'empty');
+  mkdirSync(empty);
+  const refused = ftbench('--plugin', empty, 'list');
+  assert.equal(refused.status, 2);
+  assert.match(refused.stderr, /the folder has no index\.ts, index\.mts, index\.js, index\.mjs or package\.json "main"/);
 });
 
 test('a bad plugin is refused naming the file and the problem, exit 2', () => {

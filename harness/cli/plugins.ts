@@ -13,6 +13,9 @@ import { ConfigError } from '../errors.ts';
 import { registerStrategy } from '../../strategies/registry.ts';
 import type { Strategy } from '../../strategies/types.ts';
 
+/** The index files a plugin folder is looked up by, in this order (after package.json's "main"). */
+const PLUGIN_INDEX_FILES = ['index.ts', 'index.mts', 'index.js', 'index.mjs'];
+
 /** The module file a plugin path names. */
 function pluginFile(path: string): string {
   const absolute = isAbsolute(path) ? path : resolve(process.cwd(), path);
@@ -23,8 +26,8 @@ function pluginFile(path: string): string {
     const main = (JSON.parse(readFileSync(manifest, 'utf8')) as { main?: unknown }).main;
     if (typeof main === 'string') return join(absolute, main);
   }
-  for (const name of ['index.ts', 'index.js', 'index.mjs']) if (existsSync(join(absolute, name))) return join(absolute, name);
-  throw new ConfigError(`--plugin ${path}: the folder has no index.ts, index.js or package.json "main"`);
+  for (const name of PLUGIN_INDEX_FILES) if (existsSync(join(absolute, name))) return join(absolute, name);
+  throw new ConfigError(`--plugin ${path}: the folder has no ${PLUGIN_INDEX_FILES.join(', ')} or package.json "main"`);
 }
 
 /** Checks that `value` has the shape of a Strategy; the message names the first field that does not. */
