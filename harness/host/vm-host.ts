@@ -68,14 +68,16 @@ export class VmHost {
   private readonly emitListeners: Array<(output: MachineOutput) => void> = [];
   /** Counters of this host. */
   readonly counters: HostCounters = { instructions: 0, busyNs: 0, inputsDelivered: 0, outputsReleased: 0, unroutableFrames: 0, framesDroppedByGuest: 0, storageRetries: 0 };
+  private readonly options: VmHostOptions;
 
   constructor(
     private readonly sim: Simulation,
     private readonly network: Network,
-    private readonly options: VmHostOptions,
+    options: VmHostOptions,
     policy: (host: VmHost) => HostPolicy,
   ) {
     validateHostOptions(options);
+    this.options = fixedShapeOptions(options);
     this.machine = options.createMachine(this.platform());
     this.policy = policy(this);
     network.listen(options.name, 'client', (delivery) => this.onFrame(delivery));
@@ -416,6 +418,27 @@ export class VmHost {
       timerCompareChanged: (hart, compareTicks) => this.policy.onTimerCompare(hart, compareTicks, this.clock()),
     };
   }
+}
+
+/**
+ * A copy of the options with every field present, in one order. Callers build options in several
+ * places (world set-up, recovery, tests), with and without the optional fields, so the objects have
+ * different hidden classes; the host reads `options` on every slice and every clock read, and those
+ * reads went megamorphic and deoptimised ("wrong map") each time a run built its hosts in another
+ * place. One shape keeps them monomorphic across runs in the same worker.
+ */
+function fixedShapeOptions(options: VmHostOptions): VmHostOptions {
+  return {
+    name: options.name,
+    service: options.service,
+    createMachine: options.createMachine,
+    instructionsPerSecond: options.instructionsPerSecond,
+    maxSliceInstructions: options.maxSliceInstructions,
+    minSliceInstructions: options.minSliceInstructions,
+    storage: options.storage,
+    maxStorageAttempts: options.maxStorageAttempts,
+    inScope: options.inScope,
+  };
 }
 
 function validateHostOptions(options: VmHostOptions): void {
