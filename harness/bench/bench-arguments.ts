@@ -1,4 +1,7 @@
 /** The command line of `npm run bench`: every flag validated, bad input named with what is accepted. */
+import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ConfigError } from '../errors.ts';
 import { strategies } from '../../strategies/registry.ts';
 import { parseSeed } from '../cli/arguments.ts';
 import { defaultJobs } from './executor.ts';
@@ -21,11 +24,13 @@ export interface BenchOptions {
   readonly seeds: number;
   readonly jobs: number;
   readonly out: string;
+  /** Where to write the run's timings as JSON (`--timings FILE`), outside the deterministic results; undefined: not written. */
+  readonly timings: string | undefined;
 }
 
 export function usage(): string {
   return [
-    'usage: npm run bench [-- [--only NAME,...] [--strategies S,...] [--seeds N] [--seed N] [--jobs N] [--out DIR]]',
+    'usage: npm run bench [-- [--only NAME,...] [--strategies S,...] [--seeds N] [--seed N] [--jobs N] [--out DIR] [--timings FILE]]',
     '',
     `  --only NAME,...       experiments to run (default all): ${experiments.map((experiment) => experiment.name).join(', ')}`,
     '  --strategies S,...    only cells whose runs use these strategies (none is kept as the baseline of ratios)',
@@ -33,6 +38,7 @@ export function usage(): string {
     '  --seed N              the first seed (default 1): cells run seeds N, N+1, ... N+seeds-1',
     `  --jobs N              worker threads, 1 to ${MAX_JOBS} (default: the number of cores, ${defaultJobs()})`,
     '  --out DIR             results folder (default results); finished runs are cached in DIR/.cache, so an interrupted bench resumes',
+    '  --timings FILE        also write this run\'s wall and CPU times as JSON to FILE (machine-dependent, so never into the results; npm run bench:scaling reads it)',
     '  -h, --help            this help',
   ].join('\n');
 }
@@ -48,6 +54,7 @@ export function parseBenchArguments(argv: string[]): BenchOptions | 'help' {
         seed: { type: 'string' },
         jobs: { type: 'string' },
         out: { type: 'string' },
+        timings: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     },
@@ -65,5 +72,20 @@ export function parseBenchArguments(argv: string[]): BenchOptions | 'help' {
     seeds: parseCount(values.seeds ?? String(DEFAULT_SEEDS), '--seeds', 1, MAX_SEEDS),
     jobs: parseCount(values.jobs ?? String(defaultJobs()), '--jobs', 1, MAX_JOBS),
     out,
+    timings: values.timings === undefined ? undefined : checkTimingsPath(values.timings),
   };
+}
+
+/** `--timings FILE`: a file path (not a folder) in a folder that exists, so the run does not end in a failed write. */
+function checkTimingsPath(path: string): string {
+  if (path === '') throw new ConfigError('--timings "" is not valid: expected a file path');
+  let folder: boolean;
+  try {
+    folder = statSync(dirname(path)).isDirectory();
+  } catch {
+    folder = false;
+  }
+  if (!folder) throw new ConfigError(`--timings ${path} is not valid: its folder ${dirname(path)} does not exist (expected a file in an existing folder)`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new ConfigError(`--timings ${path} is a folder: expected a file path`);
+  return path;
 }

@@ -39,6 +39,8 @@ test('the bench refuses bad flags, naming the value and what is accepted', () =>
     assertRefused(bench('--strategies', 'vmft,nope', '--out', scratch), /--strategies "nope" is not valid: expected a comma-separated list of none, /);
     assertRefused(bench('--jobs', '0', '--out', scratch), /--jobs "0" is not valid: expected a decimal integer from 1 to 256/);
     assertRefused(bench('--seeds', '2.5', '--out', scratch), /--seeds "2.5" is not valid/);
+    assertRefused(bench('--timings', join(scratch, 'no-such-folder', 'timings.json'), '--out', scratch), /--timings .*timings\.json is not valid: its folder .*no-such-folder does not exist/);
+    assertRefused(bench('--timings', scratch, '--out', scratch), /--timings .* is a folder: expected a file path/);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -5,6 +5,17 @@
  * intervals (`<name>.csv`, `.md`, `.tex`), the vega-lite spec and its renderings, each file
  * atomically. Wall-clock time is measured here, in the outer runner, and printed, never written
  * into the deterministic results.
+ *
+ * `npm run bench` starts node with `--retain-maps-for-n-gc=64` (V8's default is 2): V8 then keeps a
+ * map (an object shape) no live object uses for 64 major collections instead of 2. A worker runs
+ * many kinds of runs in turn (vmft, then checkpoint, then a checker over a kv history...), so with
+ * the default a kind's maps have died by the time it comes round again, and every function
+ * optimised for them is thrown away ("marking dependent code ... weak objects") and optimised anew:
+ * 325 such deoptimisations in the 144 runs of `--only failover --seeds 2 --jobs 1`, 24 with the
+ * flag. In six alternating pairs of that bench the process's CPU time with the flag was 0.85-1.00
+ * of the default's (median 0.91). The flag must be on node's command line: V8 flags are refused in
+ * a worker's execArgv and NODE_OPTIONS, and v8.setFlagsFromString at run time left the count at
+ * 320. It changes no result: no simulated code observes garbage collection.
  */
 import { join } from 'node:path';
 import { ConfigError } from '../errors.ts';
@@ -21,6 +32,8 @@ import { planRuns, seedList } from './plan.ts';
 import { RunCache } from './run-cache.ts';
 import { writeExperiment } from './write-results.ts';
 import { writeLiteratureReport } from '../report/literature.ts';
+import { writeFileAtomic } from '../report/atomic.ts';
+import type { BenchTimings } from './timings.ts';
 
 /** The cells of an experiment under `--strategies`: cells whose runs all use a selected strategy, or `none` as a baseline. */
 function selectedCells(experiment: Experiment, strategies: readonly string[] | undefined) {
@@ -111,7 +124,25 @@ async function bench(options: BenchOptions): Promise<number> {
   const pruned = complete ? cache.pruneUnused() : 0;
   for (const line of usage === undefined ? [] : describeUsage(usage)) console.error(line);
   console.error(cpu);
-  console.error(`runs: ${cache.misses} executed, ${cache.hits} reused from ${join(options.out, '.cache')}/ (an interrupted bench resumes from there), ${pruned} stale removed; ${((performance.now() - started) / 1000).toFixed(1)} s wall`);
+  const wallMs = performance.now() - started;
+  console.error(`runs: ${cache.misses} executed, ${cache.hits} reused from ${join(options.out, '.cache')}/ (an interrupted bench resumes from there), ${pruned} stale removed; ${(wallMs / 1000).toFixed(1)} s wall`);
+  if (options.timings !== undefined) {
+    const timings: BenchTimings = {
+      jobs: options.jobs,
+      experiments: options.experiments.map((experiment) => experiment.name),
+      seeds: seeds.length,
+      runsExecuted: cache.misses,
+      runsReused: cache.hits,
+      failed: writer.failed,
+      wallMs,
+      processCpuMs: processCpuMs() - startCpuMs.process,
+      mainCpuMs: endMain === null || startCpuMs.main === null ? null : endMain - startCpuMs.main,
+      workerTaskCpuMs: usage?.cpuMs ?? null,
+      workerBusyMs: usage?.busyMs ?? null,
+      poolWallMs: usage?.wallMs ?? null,
+    };
+    writeFileAtomic(options.timings, `${JSON.stringify(timings, null, 2)}\n`);
+  }
   return writer.failed > 0 ? 1 : 0;
 }
 
