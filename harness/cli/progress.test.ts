@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import { createProgress, underCi } from './progress.ts';
+import { createProgress, rateText, underCi } from './progress.ts';
 
 function capture() {
   const chunks: string[] = [];
@@ -51,4 +51,11 @@ test('progress refuses counts that go backwards or past the total; CI=true means
   assert.equal(underCi({ CI: 'true' }), true);
   assert.equal(underCi({ CI: 'false' }), false);
   assert.equal(underCi({}), false);
+});
+
+test('rates read with two significant digits below 10 per second, whole numbers above, so a slow unit never reads 0.00', () => {
+  assert.equal(rateText(8, 1943.7), '0.0041');
+  assert.equal(rateText(1270, 233.4), '5.4');
+  assert.equal(rateText(1270, 20), '64');
+  assert.equal(rateText(3, 0), '-');
 });

@@ -45,8 +45,11 @@ export function underCi(environment: NodeJS.ProcessEnv = process.env): boolean {
 /** Totals from which a log without a terminal gets a line at each tenth even without notes. */
 export const MILESTONE_MIN_TOTAL = 20;
 
-function rateText(done: number, seconds: number): string {
-  return seconds > 0 ? (done / seconds).toFixed(done / seconds >= 10 ? 0 : 2) : '-';
+export function rateText(done: number, seconds: number): string {
+  if (seconds <= 0) return '-';
+  const rate = done / seconds;
+  // Two significant digits below 10 per second, so a slow unit (whole benches) does not read 0.00.
+  return rate >= 10 ? rate.toFixed(0) : String(Number(rate.toPrecision(2)));
 }
 
 export function createProgress(options: ProgressOptions): Progress {
