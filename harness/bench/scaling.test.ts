@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +92,24 @@ test('a small scaling measurement runs four benches in order, all writing the sa
     }
     assert.equal(report.speedUp.median, Number(report.rounds[0].speedUp.toPrecision(12)), 'one round: its speed-up is the median');
     assert.deepEqual(readdirSync(scratch).sort(), ['01-jobs1', '02-jobs2', '03-jobs2', '04-jobs1']);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+});
+
+test('an interrupted measurement stops its bench and removes its temporary folder', async () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'ftbench-scaling-interrupt-'));
+  try {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'harness/bench/scaling.ts', '--only', 'detection', '--strategies', 'vmft', '--seeds', '1', '--rounds', '1'], { cwd: repositoryRoot, env: { ...process.env, CI: 'true', TMPDIR: scratch }, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const measurementFolder = () => readdirSync(scratch).find((name) => name.startsWith('ftbench-scaling-'));
+    const deadline = Date.now() + 60_000;
+    while (measurementFolder() === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.ok(measurementFolder() !== undefined, 'the measurement made its temporary folder');
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // let the first bench start
+    child.kill('SIGINT');
+    assert.equal(await exited, 130);
+    assert.equal(measurementFolder(), undefined, 'the temporary folder is gone');
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

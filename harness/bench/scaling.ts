@@ -190,6 +190,9 @@ export function compareFolders(first: string, other: string): string | null {
   return null;
 }
 
+/** The bench process running now, stopped with this one on an interrupt. */
+let running: ReturnType<typeof spawn> | undefined;
+
 /** A bench of the measurement failed or reused runs: the measurement stops (exit 1), naming the bench's log. */
 export class ScalingFailure extends Error {}
 
@@ -205,10 +208,12 @@ function runBench(jobs: number, benchFlags: readonly string[], folder: string): 
     const log = createWriteStream(logFile);
     const started = performance.now();
     const child = spawn(NPM, args, { cwd: repositoryRoot, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    running = child;
     child.stdout.pipe(log, { end: false });
     child.stderr.pipe(log, { end: false });
     child.on('error', reject);
     child.on('close', (code, signal) => {
+      running = undefined;
       const wallMs = performance.now() - started;
       log.end();
       if (code !== 0) {
@@ -226,6 +231,21 @@ export async function measureScaling(options: ScalingOptions): Promise<ScalingRe
   const progress = createProgress({ label: 'bench:scaling', total, unit: 'benches' });
   const samples: BenchSample[] = [];
   const rounds: RoundResult[] = [];
+  // An interrupt stops the running bench and removes a temporary folder (a --keep folder stays).
+  const interrupted = (signal: NodeJS.Signals) => {
+    const leave = () => {
+      if (options.keep === undefined) rmSync(root, { recursive: true, force: true });
+      process.exit(130);
+    };
+    // Remove the folder only once the bench has exited, or it would go on writing into it.
+    if (running === undefined || running.exitCode !== null) leave();
+    else {
+      running.once('close', leave);
+      running.kill(signal);
+    }
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   let difference: string | null = null;
   let firstOut: string | undefined;
   try {
@@ -247,6 +267,8 @@ export async function measureScaling(options: ScalingOptions): Promise<ScalingRe
       rounds.push(roundResult(round, roundSamples));
     }
   } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     progress.finish();
     if (options.keep === undefined) rmSync(root, { recursive: true, force: true });
   }
