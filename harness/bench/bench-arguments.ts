@@ -12,8 +12,8 @@ import { parseCount, parseFlags, parseNames, prepareFolder } from './flags.ts';
 /** Seeds per cell by default: issue 13 asks for at least five, the fewest that give an interval worth printing. */
 export const DEFAULT_SEEDS = 5;
 /** Bounds on `--seeds` and `--jobs`: far above any sensible use, so a typo cannot start a day-long run. */
-const MAX_SEEDS = 1000;
-const MAX_JOBS = 256;
+export const MAX_SEEDS = 1000;
+export const MAX_JOBS = 256;
 
 export interface BenchOptions {
   readonly experiments: readonly Experiment[];

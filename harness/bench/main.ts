@@ -117,7 +117,9 @@ async function bench(options: BenchOptions): Promise<number> {
   progress.finish();
   await writer.finished();
   const endMain = threadCpuMs();
-  const cpu = describeCpu(usage, processCpuMs() - startCpuMs.process, endMain === null || startCpuMs.main === null ? null : endMain - startCpuMs.main);
+  const processMs = processCpuMs() - startCpuMs.process;
+  const mainMs = endMain === null || startCpuMs.main === null ? null : endMain - startCpuMs.main;
+  const cpu = describeCpu(usage, processMs, mainMs);
   const complete = writer.failed === 0 && options.experiments.length === options.allExperiments && options.strategies === undefined;
   // REPORT.md reads every experiment's CSV in the folder, so it is rewritten after any bench.
   console.error(`literature comparison -> ${writeLiteratureReport(options.out)}`);
@@ -135,8 +137,8 @@ async function bench(options: BenchOptions): Promise<number> {
       runsReused: cache.hits,
       failed: writer.failed,
       wallMs,
-      processCpuMs: processCpuMs() - startCpuMs.process,
-      mainCpuMs: endMain === null || startCpuMs.main === null ? null : endMain - startCpuMs.main,
+      processCpuMs: processMs,
+      mainCpuMs: mainMs,
       workerTaskCpuMs: usage?.cpuMs ?? null,
       workerBusyMs: usage?.busyMs ?? null,
       poolWallMs: usage?.wallMs ?? null,

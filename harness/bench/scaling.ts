@@ -20,7 +20,7 @@ import { ConfigError } from '../errors.ts';
 import { repositoryRoot } from '../cli/files.ts';
 import { createProgress } from '../cli/progress.ts';
 import { strategies } from '../../strategies/registry.ts';
-import { DEFAULT_SEEDS } from './bench-arguments.ts';
+import { DEFAULT_SEEDS, MAX_JOBS, MAX_SEEDS } from './bench-arguments.ts';
 import { defaultJobs } from './executor.ts';
 import { experiments } from './experiments/index.ts';
 import { parseCount, parseFlags, parseNames, prepareFolder } from './flags.ts';
@@ -32,7 +32,6 @@ const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 /** Rounds by default: two rounds of four benches take about four times a `--jobs 1` bench. */
 const DEFAULT_ROUNDS = 2;
 const MAX_ROUNDS = 50;
-const MAX_JOBS = 256;
 
 export function usage(): string {
   return [
@@ -89,7 +88,7 @@ export function parseScalingArguments(argv: string[]): ScalingOptions | 'help' {
     parseNames(values.strategies, '--strategies', strategies.map((strategy) => strategy.name));
     benchFlags.push('--strategies', values.strategies);
   }
-  if (values.seeds !== undefined) benchFlags.push('--seeds', String(parseCount(values.seeds, '--seeds', 1, 1000)));
+  if (values.seeds !== undefined) benchFlags.push('--seeds', String(parseCount(values.seeds, '--seeds', 1, MAX_SEEDS)));
   if (values.keep !== undefined) {
     prepareFolder(values.keep, '--keep');
     if (readdirSync(values.keep).length > 0) throw new ConfigError(`--keep ${values.keep} is not empty: expected a new or empty folder (each bench must start without a run cache)`);
@@ -145,21 +144,13 @@ export function roundResult(round: number, samples: readonly BenchSample[]): Rou
   const serial = samples.filter((sample) => sample.jobs === 1);
   const parallel = samples.filter((sample) => sample.jobs !== 1);
   if (serial.length === 0 || parallel.length === 0) throw new RangeError(`round ${round}: expected benches at --jobs 1 and at --jobs N, got ${samples.map((sample) => sample.jobs).join(', ')}`);
-  const sum = (list: readonly BenchSample[], value: (sample: BenchSample) => number | null): number | null => {
-    let total = 0;
-    for (const sample of list) {
-      const item = value(sample);
-      if (item === null) return null;
-      total += item;
-    }
-    return total;
-  };
-  const serialCpu = sum(serial, (sample) => sample.timings.workerTaskCpuMs);
-  const parallelCpu = sum(parallel, (sample) => sample.timings.workerTaskCpuMs);
+  const total = (list: readonly BenchSample[], value: (sample: BenchSample) => number) => list.reduce((sum, sample) => sum + value(sample), 0);
+  const taskCpu = (sample: BenchSample) => sample.timings.workerTaskCpuMs ?? Number.NaN;
+  const cpuRatio = total(parallel, taskCpu) / total(serial, taskCpu);
   return {
     round,
-    speedUp: sum(serial, (sample) => sample.wallMs)! / sum(parallel, (sample) => sample.wallMs)!,
-    taskCpuRatio: serialCpu === null || parallelCpu === null || serialCpu === 0 ? null : parallelCpu / serialCpu,
+    speedUp: total(serial, (sample) => sample.wallMs) / total(parallel, (sample) => sample.wallMs),
+    taskCpuRatio: Number.isFinite(cpuRatio) ? cpuRatio : null,
   };
 }
 
